@@ -1,0 +1,82 @@
+/**
+ * The errors orws expects. `src/cli` maps each to an exit code and prints its message
+ * without a stack trace; anything else is a bug and is reported as one.
+ */
+
+/** A place in a config file, 1-based. */
+export interface SourcePosition {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/** One thing wrong with a config, at a place in a file. */
+export interface ConfigIssue extends SourcePosition {
+  message: string;
+}
+
+/** Formats an issue as `FILE:LINE:COL: message`. */
+export function formatIssue(issue: ConfigIssue): string {
+  return `${issue.file}:${issue.line}:${issue.col}: ${issue.message}`;
+}
+
+/** The base of every expected error. */
+export class OrwsError extends Error {
+  override name = 'OrwsError';
+}
+
+/** The config is invalid: every issue found in every file, in file order. */
+export class ConfigError extends OrwsError {
+  override name = 'ConfigError';
+  readonly issues: readonly ConfigIssue[];
+
+  constructor(issues: readonly ConfigIssue[]) {
+    const count = issues.length === 1 ? '1 error' : `${issues.length} errors`;
+    super(`invalid config (${count}):\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
+    this.issues = issues;
+  }
+}
+
+/** The command line or the environment is wrong (missing key, unsafe base URL, bad option). */
+export class UsageError extends OrwsError {
+  override name = 'UsageError';
+}
+
+/** A request to the API failed: names the method, path, status and OpenRouter's message. */
+export class ApiError extends OrwsError {
+  override name = 'ApiError';
+  readonly method: string;
+  readonly path: string;
+  readonly status: number | undefined;
+  readonly apiMessage: string | undefined;
+
+  constructor(
+    message: string,
+    details: { method: string; path: string; status?: number; apiMessage?: string },
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.method = details.method;
+    this.path = details.path;
+    this.status = details.status;
+    this.apiMessage = details.apiMessage;
+  }
+}
+
+/** A saved plan no longer describes the world: nothing was sent. */
+export class StalePlanError extends OrwsError {
+  override name = 'StalePlanError';
+  readonly reasons: readonly string[];
+
+  constructor(reasons: readonly string[]) {
+    super(
+      `the plan is stale; nothing was sent:\n${reasons.map((r) => `  - ${r}`).join('\n')}\nRun \`orws plan\` again.`,
+    );
+    this.reasons = reasons;
+  }
+}
+
+/** A plan file that cannot be read or is not an orws plan. */
+export class PlanFileError extends OrwsError {
+  override name = 'PlanFileError';
+}

@@ -1,0 +1,39 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * Paths pino blanks out wherever they appear in a log object. orws never puts the key or
+ * request headers in a log line; this is the second lock on that door.
+ */
+const REDACT_PATHS = [
+  'authorization',
+  'Authorization',
+  'headers.authorization',
+  'headers.Authorization',
+  '*.authorization',
+  '*.Authorization',
+  '*.headers.authorization',
+  'apiKey',
+  '*.apiKey',
+  'key',
+  '*.key',
+];
+
+/** Creates the logger: JSON lines on stderr (fd 2), at `level`. */
+export function createLogger(level: string): Logger {
+  return pino(
+    {
+      name: 'orws',
+      level,
+      redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+      base: null,
+    },
+    pino.destination({ fd: 2, sync: true }),
+  );
+}
+
+/** A logger that writes nothing, for library callers that pass none. */
+export function createSilentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
