@@ -1,0 +1,137 @@
+import { describe, expect, test } from 'vitest';
+import type { Workspace } from '../../src/schema/fields.js';
+import { captureLogs, client, listRequests, sandbox, seeds } from './helpers.js';
+
+describe('listWorkspaces: paging at the request-count floor', () => {
+  test.each([
+    [0, 1],
+    [1, 1],
+    [100, 1],
+    [101, 2],
+    [250, 3],
+  ])('T = %i takes exactly %i list request(s), each with limit=100', async (total, pages) => {
+    const api = await sandbox({ seed: seeds(total) });
+    const remote = client(api);
+    const listed = await remote.listWorkspaces();
+
+    expect(listed.map((w) => w.id)).toEqual(api.workspaces().map((w) => w.id));
+    const requests = listRequests(api);
+    expect(requests).toHaveLength(pages);
+    expect(requests.map((r) => r.query.limit)).toEqual(Array(pages).fill('100'));
+    expect(requests.map((r) => Number(r.query.offset)).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: pages }, (_, i) => i * 100),
+    );
+    expect(api.requests).toHaveLength(pages);
+    expect(remote.stats).toEqual({ requests: pages, retries: 0 });
+  });
+
+  test('the pages after the first are fetched concurrently, up to `concurrency`', async () => {
+    // 1 + 8 pages at 100 ms each: one round trip for the first page, one for the other 8.
+    const api = await sandbox({ seed: seeds(900), latencyMs: 100 });
+    const started = performance.now();
+    await client(api, { concurrency: 8 }).listWorkspaces();
+    const concurrent = performance.now() - started;
+    expect(concurrent).toBeLessThan(600); // sequential would be ≥ 900
+
+    api.clearRequests();
+    const startedSequential = performance.now();
+    await client(api, { concurrency: 1 }).listWorkspaces();
+    expect(performance.now() - startedSequential).toBeGreaterThanOrEqual(880);
+  });
+
+  test('reports progress once per page, with the total known from the first page', async () => {
+    const api = await sandbox({ seed: seeds(250) });
+    const calls: [number, number][] = [];
+    await client(api, {
+      onListProgress: (done, total) => calls.push([done, total]),
+    }).listWorkspaces();
+    expect(calls).toEqual([
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ]);
+  });
+
+  test('reports one page of one for an empty account', async () => {
+    const api = await sandbox();
+    const calls: [number, number][] = [];
+    expect(
+      await client(api, {
+        onListProgress: (done, total) => calls.push([done, total]),
+      }).listWorkspaces(),
+    ).toEqual([]);
+    expect(calls).toEqual([[1, 1]]);
+  });
+});
+
+describe('listWorkspaces: the account changes while it is listed', () => {
+  test('a workspace added after the first page makes the listing start again and include it', async () => {
+    const api = await sandbox({ seed: seeds(250) });
+    const logs = captureLogs('info');
+    let added = false;
+    const remote = client(api, {
+      logger: logs.logger,
+      onListProgress: (done) => {
+        if (done === 1 && !added) {
+          added = true;
+          api.add({ slug: 'late-arrival', name: 'Late arrival' }); // pages 2 and 3 now say 251
+        }
+      },
+    });
+    const listed = await remote.listWorkspaces();
+
+    expect(listed).toHaveLength(251);
+    expect(listed.map((w) => w.slug)).toContain('late-arrival');
+    expect(listRequests(api)).toHaveLength(3 + 3);
+    expect(logs.entries()).toContainEqual(
+      expect.objectContaining({
+        level: 30,
+        msg: 'the workspaces changed while they were listed; listing again',
+      }),
+    );
+  });
+
+  test('a page shifted by a deletion is not taken for the truth: nothing goes missing', async () => {
+    const api = await sandbox({ seed: seeds(250) });
+    const all = api.workspaces();
+    // As if w-000 was deleted after page 1 was read: page 2 starts one later and the total drops.
+    api.faults.add({
+      method: 'GET',
+      path: '/workspaces',
+      query: { offset: '100' },
+      status: 200,
+      body: JSON.stringify({ data: all.slice(101, 201), total_count: 249 }),
+    });
+    const listed = await client(api).listWorkspaces();
+
+    expect(listed.map((w) => w.id)).toEqual(all.map((w) => w.id));
+    expect(listed.map((w) => w.slug)).toContain('w-100');
+    expect(listRequests(api)).toHaveLength(6);
+  });
+
+  test('duplicates are dropped by id; a listing that never settles stops after 3 rounds with a warning', async () => {
+    const api = await sandbox({ seed: seeds(150) });
+    const all = api.workspaces();
+    // Page 2 keeps repeating an item of page 1 (as if one was inserted before it), every time.
+    api.faults.add({
+      method: 'GET',
+      path: '/workspaces',
+      query: { offset: '100' },
+      times: 0,
+      status: 200,
+      body: JSON.stringify({ data: all.slice(99, 149), total_count: 150 }),
+    });
+    const logs = captureLogs('info');
+    const listed = await client(api, { logger: logs.logger }).listWorkspaces();
+
+    const ids = listed.map((w) => w.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(all.slice(0, 149).map((w: Workspace) => w.id));
+    expect(listRequests(api)).toHaveLength(3 * 2);
+    const warnings = logs.entries().filter((e) => e.level === 40);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.msg).toMatch(
+      /kept changing while they were listed \(3 tries\); using the last listing/,
+    );
+  });
+});

@@ -1,0 +1,254 @@
+import { describe, expect, test } from 'vitest';
+import { ApiError } from '../../src/errors.js';
+import { captureLogs, client, listRequests, rejection, sandbox, seeds } from './helpers.js';
+
+type Entry = Record<string, unknown>;
+const retries = (entries: Entry[]) => entries.filter((e) => e.msg === 'retrying request');
+
+describe('retries', () => {
+  test('429 with Retry-After in seconds: waits that long, once, and logs why at info', async () => {
+    const api = await sandbox({ seed: seeds(3) });
+    api.faults.add({ method: 'GET', path: '/workspaces', status: 429, retryAfter: 1 });
+    const logs = captureLogs('info');
+    const remote = client(api, { logger: logs.logger });
+    const started = performance.now();
+    expect(await remote.listWorkspaces()).toHaveLength(3);
+
+    expect(performance.now() - started).toBeGreaterThanOrEqual(990);
+    expect(listRequests(api).map((r) => r.status)).toEqual([429, 200]);
+    expect(remote.stats).toEqual({ requests: 2, retries: 1 });
+    expect(retries(logs.entries())).toEqual([
+      expect.objectContaining({
+        level: 30,
+        method: 'GET',
+        path: '/api/v1/workspaces?offset=0&limit=100',
+        attempt: 2,
+        maxAttempts: 3,
+        reason: '429',
+        delayMs: 1000,
+        delaySource: 'server',
+      }),
+    ]);
+  });
+
+  test('429 with Retry-After as an HTTP date', async () => {
+    const api = await sandbox({ seed: seeds(1) });
+    const at = new Date(Date.now() + 1500);
+    api.faults.add({ method: 'GET', status: 429, retryAfter: at.toUTCString() });
+    const logs = captureLogs('info');
+    const started = performance.now();
+    await client(api, { logger: logs.logger }).listWorkspaces();
+
+    const [entry] = retries(logs.entries());
+    expect(entry).toMatchObject({ reason: '429', delaySource: 'server' });
+    const delayMs = Number(entry?.delayMs);
+    expect(delayMs).toBeGreaterThan(0); // the date has whole seconds: 0.5–1.5 s from now
+    expect(delayMs).toBeLessThanOrEqual(1500);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(delayMs - 5);
+  });
+
+  test('429 with X-RateLimit-Reset in epoch milliseconds (OpenRouter)', async () => {
+    const api = await sandbox({ seed: seeds(1) });
+    api.faults.add({ method: 'GET', status: 429, rateLimitReset: Date.now() + 400 });
+    const logs = captureLogs('info');
+    const started = performance.now();
+    await client(api, { logger: logs.logger }).listWorkspaces();
+
+    const delayMs = Number(retries(logs.entries())[0]?.delayMs);
+    expect(delayMs).toBeGreaterThan(250);
+    expect(delayMs).toBeLessThanOrEqual(400);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(delayMs - 5);
+  });
+
+  test('503 with a Retry-After is obeyed too', async () => {
+    const api = await sandbox({ seed: seeds(1) });
+    api.faults.add({ method: 'GET', status: 503, retryAfter: '0.3' });
+    const logs = captureLogs('info');
+    await client(api, { logger: logs.logger }).listWorkspaces();
+    expect(retries(logs.entries())).toEqual([
+      expect.objectContaining({ reason: '503', delayMs: 300, delaySource: 'server' }),
+    ]);
+  });
+
+  test.each([408, 500, 502, 503, 504])(
+    '%i without Retry-After is retried after a jittered backoff',
+    async (status) => {
+      const api = await sandbox({ seed: seeds(1) });
+      api.faults.add({ method: 'GET', status });
+      const logs = captureLogs('info');
+      expect(await client(api, { logger: logs.logger }).listWorkspaces()).toHaveLength(1);
+      expect(listRequests(api).map((r) => r.status)).toEqual([status, 200]);
+      const [entry] = retries(logs.entries());
+      expect(entry).toMatchObject({ reason: String(status), delaySource: 'backoff' });
+      expect(Number(entry?.delayMs)).toBeLessThan(300);
+    },
+  );
+
+  test('a dropped connection is retried, and the reason is the socket error code', async () => {
+    const api = await sandbox({ seed: seeds(1) });
+    api.faults.add({ method: 'GET', drop: true });
+    const logs = captureLogs('info');
+    expect(await client(api, { logger: logs.logger }).listWorkspaces()).toHaveLength(1);
+    expect(listRequests(api).map((r) => r.status)).toEqual([0, 200]);
+    expect(String(retries(logs.entries())[0]?.reason)).toMatch(
+      /^(UND_ERR_SOCKET|ECONNRESET|EPIPE)$/,
+    );
+  });
+
+  test('a timeout is retried (ky does not by itself); the wait for a limiter slot does not count', async () => {
+    const api = await sandbox({ seed: seeds(1) });
+    api.faults.add({ method: 'GET', delayMs: 1000 });
+    const logs = captureLogs('info');
+    const remote = client(api, { timeoutSeconds: 0.2, logger: logs.logger });
+    const started = performance.now();
+    expect(await remote.listWorkspaces()).toHaveLength(1);
+    const elapsed = performance.now() - started;
+
+    expect(elapsed).toBeGreaterThanOrEqual(195);
+    expect(elapsed).toBeLessThan(900);
+    expect(listRequests(api)).toHaveLength(2);
+    expect(retries(logs.entries())).toEqual([
+      expect.objectContaining({ reason: 'timeout', attempt: 2 }),
+    ]);
+  });
+
+  test('PATCH and POST are retried too, with the same body', async () => {
+    const api = await sandbox({ seed: seeds(1) });
+    const [target] = api.workspaces();
+    api.faults.add({ method: 'PATCH', status: 503 });
+    api.faults.add({ method: 'POST', status: 502 });
+    const remote = client(api);
+    const updated = await remote.updateWorkspace(target?.id ?? '', { description: 'retried' });
+    const created = await remote.createWorkspace({ slug: 'fresh', name: 'Fresh' });
+
+    expect(updated.description).toBe('retried');
+    expect(created.slug).toBe('fresh');
+    const writes = api.requests.filter((r) => r.method !== 'GET');
+    expect(writes.map((r) => [r.method, r.status, r.body])).toEqual([
+      ['PATCH', 503, { description: 'retried' }],
+      ['PATCH', 200, { description: 'retried' }],
+      ['POST', 502, { slug: 'fresh', name: 'Fresh' }],
+      ['POST', 201, { slug: 'fresh', name: 'Fresh' }],
+    ]);
+    expect(remote.stats).toEqual({ requests: 4, retries: 2 });
+  });
+
+  test('a create whose answer was lost, retried into a slug conflict, returns the workspace it made', async () => {
+    const api = await sandbox();
+    api.faults.add({ method: 'POST', delayMs: 600 }); // created at once, answered too late
+    const logs = captureLogs('info');
+    const created = await client(api, { timeoutSeconds: 0.2, logger: logs.logger }).createWorkspace(
+      {
+        slug: 'once',
+        name: 'Once',
+        description: 'only one',
+      },
+    );
+
+    expect(created).toMatchObject({ slug: 'once', description: 'only one' });
+    expect(api.workspaces()).toHaveLength(1);
+    expect(api.requests.map((r) => `${r.method} ${r.path} ${String(r.status)}`)).toEqual([
+      'POST /workspaces 0',
+      'POST /workspaces 409',
+      'GET /workspaces/once 200',
+    ]);
+    expect(logs.entries().map((e) => e.msg)).toContain(
+      'an earlier attempt of this create had succeeded; using the workspace it made',
+    );
+  });
+
+  test('gives up after maxRetries, saying how many attempts were made', async () => {
+    const api = await sandbox({ seed: seeds(1) });
+    api.faults.add({ method: 'GET', status: 503, times: 0 });
+    const remote = client(api, { maxRetries: 2 });
+    const error = await rejection(remote.listWorkspaces());
+
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.message).toBe(
+      'GET /api/v1/workspaces?offset=0&limit=100: 503 Service Unavailable: Service Unavailable (after 3 attempts)',
+    );
+    expect(error).toHaveProperty('status', 503);
+    expect(listRequests(api)).toHaveLength(3);
+    expect(remote.stats).toEqual({ requests: 3, retries: 2 });
+  });
+
+  test('maxRetries 0 makes one attempt', async () => {
+    const api = await sandbox({ seed: seeds(1) });
+    api.faults.add({ method: 'GET', status: 500, times: 0 });
+    const error = await rejection(client(api, { maxRetries: 0 }).listWorkspaces());
+    expect(error.message).toMatch(
+      /: 500 Internal Server Error: Internal Server Error \(after 1 attempt\)$/,
+    );
+    expect(listRequests(api)).toHaveLength(1);
+  });
+
+  test('a Retry-After beyond the wait budget gives up at once, and says so', async () => {
+    const api = await sandbox({ seed: seeds(1) });
+    api.faults.add({ method: 'GET', status: 429, retryAfter: 120 });
+    const started = performance.now();
+    const error = await rejection(client(api, { maxRetryWaitSeconds: 10 }).listWorkspaces());
+
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.message).toBe(
+      'GET /api/v1/workspaces?offset=0&limit=100: 429 Too Many Requests: the server asks to wait 120 s before retrying, ' +
+        'more than the 10 s retry wait budget allows (10 s left); gave up after 1 attempt',
+    );
+    expect(error).toHaveProperty('status', 429);
+    expect(listRequests(api)).toHaveLength(1);
+  });
+
+  test('the budget counts the waits already made', async () => {
+    const api = await sandbox({ seed: seeds(1) });
+    api.faults.add({ method: 'GET', status: 429, retryAfter: '0.4' });
+    api.faults.add({ method: 'GET', status: 429, retryAfter: '0.4' });
+    const error = await rejection(
+      client(api, { maxRetries: 4, maxRetryWaitSeconds: 0.5 }).listWorkspaces(),
+    );
+    expect(error.message).toMatch(
+      /wait 0\.4 s before retrying, more than the 0\.5 s retry wait budget allows \(0\.1 s left\); gave up after 2 attempts$/,
+    );
+    expect(listRequests(api)).toHaveLength(2);
+  });
+
+  test.each([400, 401, 403, 404, 409, 422])('%i is not retried', async (status) => {
+    const api = await sandbox({ seed: seeds(1) });
+    api.faults.add({ method: 'GET', path: '/workspaces', status });
+    await rejection(client(api).listWorkspaces());
+    expect(api.requests).toHaveLength(1);
+  });
+});
+
+describe('concurrency', () => {
+  test('every request, not only the listing, goes through the client’s one limiter', async () => {
+    const api = await sandbox({ seed: seeds(6), latencyMs: 100 });
+    const remote = client(api, { concurrency: 2 });
+    const started = performance.now();
+    await Promise.all(api.workspaces().map((w) => remote.getWorkspace(w.slug)));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290); // 6 requests, 2 at a time: 3 rounds
+  });
+
+  test('a burst of 429s halves the requests in flight once; successes raise it back (AIMD)', async () => {
+    // 8 GETs at 150 ms each are all answered 429 "retry at once". With the limit halved to 4,
+    // the 8 retries go in two rounds (≈ 450 ms in all); without AIMD they would go in one (≈ 300 ms).
+    const api = await sandbox({ seed: seeds(8), latencyMs: 150 });
+    api.faults.add({ method: 'GET', status: 429, retryAfter: 0, times: 8 });
+    const remote = client(api, { concurrency: 8 });
+    const started = performance.now();
+    await Promise.all(api.workspaces().map((w) => remote.getWorkspace(w.id)));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(420);
+    expect(remote.stats).toEqual({ requests: 16, retries: 8 });
+
+    // Back at 8 after the successes: 8 more GETs take one round trip.
+    const again = performance.now();
+    await Promise.all(api.workspaces().map((w) => remote.getWorkspace(w.id)));
+    expect(performance.now() - again).toBeLessThan(280);
+  });
+
+  test('the per-attempt timeout starts when the request is sent, not while it waits for a slot', async () => {
+    const api = await sandbox({ seed: seeds(3), latencyMs: 300 });
+    const remote = client(api, { concurrency: 1, timeoutSeconds: 0.5 });
+    await Promise.all(api.workspaces().map((w) => remote.getWorkspace(w.id))); // the third waits 600 ms
+    expect(remote.stats).toEqual({ requests: 3, retries: 0 });
+  });
+});

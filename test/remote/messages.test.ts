@@ -1,0 +1,103 @@
+import { describe, expect, test } from 'vitest';
+import {
+  validateListWorkspacesResponse,
+  validateWorkspaceEnvelope,
+} from '../../src/schema/generated/validate-response.js';
+import {
+  describeSchemaError,
+  excerpt,
+  formatSeconds,
+  readApiMessage,
+  statusLine,
+} from '../../src/remote/messages.js';
+import { workspace } from '../helpers/factories.js';
+
+function firstError(validate: typeof validateListWorkspacesResponse, data: unknown): string {
+  expect(validate(data)).toBe(false);
+  return describeSchemaError(validate.errors?.[0], data);
+}
+
+describe('excerpt', () => {
+  test('quotes short text as is', () => {
+    expect(excerpt('<html>')).toBe('"<html>"');
+  });
+  test('cuts at 200 characters and says so', () => {
+    const text = 'x'.repeat(500);
+    expect(excerpt(text)).toBe(`"${'x'.repeat(200)}"…`);
+  });
+  test('escapes control characters, so a body cannot drive the terminal', () => {
+    expect(excerpt('a\u001b[31mred\nb\tc\u0000\u009b')).toBe(
+      '"a\\u001b[31mred\\nb\\tc\\u0000\\u009b"',
+    );
+  });
+});
+
+describe('describeSchemaError', () => {
+  const good = () => workspace({ slug: 'production' });
+
+  test('names the first failing field with an index path and what it got', () => {
+    const data = { data: [good(), good(), good(), { ...good(), slug: 42 }], total_count: 4 };
+    expect(firstError(validateListWorkspacesResponse, data)).toBe(
+      'data[3].slug must be string (got 42)',
+    );
+  });
+  test('names a missing field', () => {
+    const nameless: Record<string, unknown> = { ...good() };
+    delete nameless.name;
+    expect(firstError(validateListWorkspacesResponse, { data: [nameless], total_count: 1 })).toBe(
+      'data[0].name is missing',
+    );
+    expect(firstError(validateListWorkspacesResponse, { data: [] })).toBe('total_count is missing');
+    expect(firstError(validateWorkspaceEnvelope, good())).toBe('data is missing');
+  });
+  test('names a body of the wrong type', () => {
+    expect(firstError(validateListWorkspacesResponse, [good()])).toBe(
+      'the response body must be object (got an array)',
+    );
+    expect(firstError(validateWorkspaceEnvelope, null)).toBe(
+      'the response body must be object (got null)',
+    );
+  });
+  test('reads nullable types as "or"', () => {
+    expect(firstError(validateWorkspaceEnvelope, { data: { ...good(), description: 5 } })).toBe(
+      'data.description must be string or null (got 5)',
+    );
+  });
+  test('reports other keywords with ajv’s words', () => {
+    expect(firstError(validateListWorkspacesResponse, { data: [], total_count: -1 })).toBe(
+      'total_count must be >= 0 (got -1)',
+    );
+    expect(firstError(validateListWorkspacesResponse, { data: [], total_count: 1.5 })).toBe(
+      'total_count must be integer (got 1.5)',
+    );
+  });
+  test('accepts the documented shapes, extra fields included', () => {
+    expect(
+      validateListWorkspacesResponse({ data: [{ ...good(), new_field: 1 }], total_count: 1 }),
+    ).toBe(true);
+    expect(validateWorkspaceEnvelope({ data: good() })).toBe(true);
+  });
+});
+
+describe('readApiMessage, statusLine, formatSeconds', () => {
+  test('reads OpenRouter’s error.message, else an excerpt, else nothing', () => {
+    expect(readApiMessage('{"error":{"code":400,"message":"Invalid slug"}}')).toBe('Invalid slug');
+    expect(readApiMessage('{"error":{"code":400}}')).toBe('"{\\"error\\":{\\"code\\":400}}"');
+    expect(readApiMessage('<h1>Bad gateway</h1>')).toBe('"<h1>Bad gateway</h1>"');
+    expect(readApiMessage('  ')).toBeUndefined();
+  });
+  test('fills in a missing reason phrase', () => {
+    expect(statusLine(404, '')).toBe('404 Not Found');
+    expect(statusLine(404, 'Nope')).toBe('404 Nope');
+    expect(statusLine(599, '')).toBe('599');
+  });
+  test('formats seconds without noise', () => {
+    expect([30_000, 200, 1500, 50, 0].map(formatSeconds)).toEqual([
+      '30 s',
+      '0.2 s',
+      '1.5 s',
+      '0.05 s',
+      '0 s',
+    ]);
+  });
+});
