@@ -1,0 +1,254 @@
+/**
+ * The YAML side of the config loader: parsing one file's text with positions, turning the
+ * `yaml` package's errors into issues, and finding the node (hence the line and column) that
+ * a JSON path names. The `yaml` package's types stay in this module and parse.ts.
+ */
+import {
+  isAlias,
+  isCollection,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Alias,
+  type Document,
+  type Node,
+  type Pair,
+  type YAMLError,
+} from 'yaml';
+import type { ConfigIssue, SourcePosition } from '../errors.js';
+
+/** A parsed file: the document, where its offsets fall, and what went wrong reading it. */
+export interface YamlSource {
+  file: string;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+  /** YAML errors and warnings, as issues. */
+  issues: ConfigIssue[];
+  /** True when the text is not well-formed YAML: its content must not be used. */
+  failed: boolean;
+}
+
+/**
+ * Parses the text of one config file as a single YAML 1.2 document with the core schema,
+ * whatever `%YAML` directive it carries, so that `yes`/`on` stay strings, `<<` stays a key
+ * and tags such as `!!binary` are not resolved. Every syntax error is returned (the `yaml`
+ * package keeps going after the first); warnings (unknown tags, directives) are issues too.
+ */
+export function parseYamlSource(text: string, file: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    version: '1.2',
+    schema: 'core',
+    merge: false,
+    resolveKnownTags: false,
+    uniqueKeys: true,
+    // Not 'silent': that also drops the multiple-documents error. 'error' only stops console warnings.
+    logLevel: 'error',
+  });
+  const source: YamlSource = { file, doc, lineCounter, issues: [], failed: doc.errors.length > 0 };
+  const duplicateKeys = doc.errors.some((error) => error.code === 'DUPLICATE_KEY')
+    ? findDuplicateKeys(doc)
+    : new Map<number, DuplicateKey>();
+  for (const error of doc.errors) {
+    source.issues.push(
+      issueAt(source, error.pos[0], describeYamlError(error, duplicateKeys, source)),
+    );
+  }
+  for (const warning of doc.warnings) {
+    // Tags are shown as written (`!!binary`), not as their URI (`tag:yaml.org,2002:binary`).
+    const message = lowerFirst(warning.message).replace(/tag:yaml\.org,2002:/g, '!!');
+    const hint =
+      warning.code === 'TAG_RESOLVE_FAILED'
+        ? '; write a plain string, number, boolean, null, list or mapping'
+        : '';
+    source.issues.push(issueAt(source, warning.pos[0], `invalid YAML: ${message}${hint}`));
+  }
+  return source;
+}
+
+/** The 1-based position of a source offset. */
+export function positionAt(source: YamlSource, offset: number): SourcePosition {
+  const { line, col } = source.lineCounter.linePos(offset);
+  return { file: source.file, line, col };
+}
+
+/** An issue at a source offset. */
+export function issueAt(source: YamlSource, offset: number, message: string): ConfigIssue {
+  return { ...positionAt(source, offset), message };
+}
+
+/**
+ * Where a node starts. An empty value (`name:` followed by nothing) has no text of its own,
+ * so it is reported at its key when one is given.
+ */
+export function nodeOffset(node: Node | null | undefined, key?: Node | null): number | undefined {
+  const range = node?.range;
+  if (range && range[0] < range[1]) return range[0];
+  if (key?.range) return key.range[0];
+  return range?.[0];
+}
+
+/**
+ * Finds nodes by JSON path (segments as strings, list indices in decimal) in one document,
+ * following aliases to their anchors. Built once per document; aliases are resolved from
+ * one walk, so that locating many errors stays linear.
+ */
+export class NodeLocator {
+  readonly #doc: Document.Parsed;
+  #anchors: Map<Alias, Node | undefined> | undefined;
+
+  constructor(doc: Document.Parsed) {
+    this.#doc = doc;
+  }
+
+  /**
+   * The node at `path` (null if the path leads nowhere) and the key node of the last
+   * mapping step, if any. An alias at the end of the path is returned as is: its position
+   * is where the value is used.
+   */
+  locate(path: readonly string[]): { node: Node | null; key: Node | null } {
+    let node: Node | null = this.#doc.contents;
+    let key: Node | null = null;
+    for (const segment of path) {
+      const container = this.resolve(node);
+      if (isMap(container)) {
+        const pair = findPair(container.items, segment);
+        if (!pair) return { node: null, key: null };
+        key = isNodeLike(pair.key) ? pair.key : null;
+        node = isNodeLike(pair.value) ? pair.value : null;
+      } else if (isSeq(container)) {
+        const item: unknown = container.items[Number(segment)];
+        if (!isNodeLike(item)) return { node: null, key: null };
+        node = item;
+        key = null;
+      } else {
+        return { node: null, key: null };
+      }
+    }
+    return { node, key };
+  }
+
+  /** The key node `key` of the mapping at `path`, if both exist. */
+  locateKey(path: readonly string[], key: string): Node | null {
+    const container = this.resolve(this.locate(path).node);
+    if (!isMap(container)) return null;
+    const pair = findPair(container.items, key);
+    return pair && isNodeLike(pair.key) ? pair.key : null;
+  }
+
+  /** The first alias, in document order, with no anchor of its name before it. */
+  firstUnresolvedAlias(): Alias | undefined {
+    this.#anchors ??= resolveAliases(this.#doc);
+    for (const [alias, target] of this.#anchors) if (target === undefined) return alias;
+    return undefined;
+  }
+
+  /** Follows an alias to the node it names (the last anchor of that name before it). */
+  resolve(node: Node | null): Node | null {
+    if (!isAlias(node)) return node;
+    this.#anchors ??= resolveAliases(this.#doc);
+    return this.#anchors.get(node) ?? null;
+  }
+}
+
+/** The string a key becomes in the JavaScript value, as `yaml`'s `toJS` makes it. */
+export function keyString(key: unknown): string {
+  // A collection used as a key: yaml's toJS writes it as YAML text, and so does toString.
+  if (isCollection(key)) return key.toString();
+  const value: unknown = isScalar(key) ? key.value : key;
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(value);
+    default:
+      return '';
+  }
+}
+
+function findPair(items: readonly Pair[], key: string): Pair | undefined {
+  // The last pair wins, as in toJS (duplicate keys are errors reported before this runs).
+  for (let i = items.length - 1; i >= 0; i--) {
+    const pair = items[i];
+    if (pair && keyString(pair.key) === key) return pair;
+  }
+  return undefined;
+}
+
+function isNodeLike(value: unknown): value is Node {
+  return typeof value === 'object' && value !== null && 'range' in value;
+}
+
+function resolveAliases(doc: Document.Parsed): Map<Alias, Node | undefined> {
+  const anchors = new Map<string, Node>();
+  const resolved = new Map<Alias, Node | undefined>();
+  visit(doc, (_key, node) => {
+    if (isAlias(node)) resolved.set(node, anchors.get(node.source));
+    else if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor)
+      anchors.set(node.anchor, node);
+  });
+  return resolved;
+}
+
+/** A key set twice in one mapping: its text, and the offset where it was first set. */
+interface DuplicateKey {
+  key: string;
+  first: number | undefined;
+}
+
+/** For each duplicate key, by the offset of its repeat. */
+function findDuplicateKeys(doc: Document.Parsed): Map<number, DuplicateKey> {
+  const found = new Map<number, DuplicateKey>();
+  visit(doc, {
+    Map(_key, map) {
+      const firstByKey = new Map<string, number | undefined>();
+      for (const pair of map.items) {
+        const name = keyString(pair.key);
+        const offset = isNodeLike(pair.key) ? pair.key.range?.[0] : undefined;
+        if (!firstByKey.has(name)) firstByKey.set(name, offset);
+        else if (offset !== undefined)
+          found.set(offset, { key: name, first: firstByKey.get(name) });
+      }
+    },
+  });
+  return found;
+}
+
+function describeYamlError(
+  error: YAMLError,
+  duplicateKeys: Map<number, DuplicateKey>,
+  source: YamlSource,
+): string {
+  switch (error.code) {
+    case 'DUPLICATE_KEY': {
+      const duplicate = duplicateKeys.get(error.pos[0]);
+      if (!duplicate) return 'duplicate key: a key may appear once in a mapping';
+      const first = duplicate.first === undefined ? undefined : positionAt(source, duplicate.first);
+      const also = first ? `: also at ${first.file}:${first.line}:${first.col}` : '';
+      return `duplicate key ${JSON.stringify(duplicate.key)}${also}; a key may appear once in a mapping`;
+    }
+    case 'MULTIPLE_DOCS':
+      return 'multiple YAML documents in one file: a config file holds one; remove this "---" or move what follows to its own file';
+    case 'TAB_AS_INDENT':
+      return 'invalid YAML: tabs are not allowed as indentation; indent with spaces';
+    case 'RESOURCE_EXHAUSTION':
+      return `invalid YAML: the document is nested too deeply to read (${lowerFirst(error.message)})`;
+    default:
+      return `invalid YAML: ${lowerFirst(error.message)}`;
+  }
+}
+
+/** "Map keys must be unique" → "map keys must be unique"; "YAML…" stays. */
+function lowerFirst(text: string): string {
+  const [first = '', second = ''] = text;
+  return second === second.toUpperCase() && second !== second.toLowerCase()
+    ? text
+    : first.toLowerCase() + text.slice(1);
+}
