@@ -1,8 +1,10 @@
-import { ApiError, OrwsError, StalePlanError } from '../errors.js';
+import { StalePlanError } from '../errors.js';
+import { isSlugConflict } from '../remote/index.js';
 import { verifyChange } from '../plan/verify.js';
 import type { Change, Plan } from '../plan/types.js';
 import {
   fieldValuesEqual,
+  formatValue,
   type Workspace,
   type WorkspaceFields,
   type WritableField,
@@ -142,7 +144,7 @@ async function applyChange(change: Change, client: ApplyClient): Promise<Workspa
   try {
     const returned =
       change.action === 'create'
-        ? await createOrExplain(change, client)
+        ? await client.createWorkspace(change.body)
         : await client.updateWorkspace(change.id ?? change.slug, change.body);
     const missed = unconverged(change, returned);
     if (missed.length > 0) {
@@ -153,33 +155,37 @@ async function applyChange(change: Change, client: ApplyClient): Promise<Workspa
     }
     return { ...resultOf(change, 'applied'), id: returned.id };
   } catch (error) {
+    if (change.action === 'create' && isSlugConflict(error)) {
+      return explainCreateConflict(change, client, error);
+    }
     return resultOf(change, 'failed', messageOf(error));
   }
 }
 
 /**
- * Creates the workspace. When the API refuses because the slug is taken, says so in the
- * terms of the plan: the workspace appeared since the plan; it is never retried as an update.
- * If the workspace holding the slug already has every planned value (our own earlier attempt
- * went through), the create counts as applied.
+ * The API refused a create because the slug is taken: the workspace appeared since the plan.
+ * It is never retried as an update. If it already holds every planned value, nothing is lost:
+ * it counts as already applied.
  */
-async function createOrExplain(change: Change, client: ApplyClient): Promise<Workspace> {
+async function explainCreateConflict(
+  change: Change,
+  client: ApplyClient,
+  conflict: unknown,
+): Promise<WorkspaceResult> {
   try {
-    return await client.createWorkspace(change.body);
-  } catch (error) {
-    if (!(error instanceof ApiError) || !isSlugConflict(error)) throw error;
     const existing = await client.getWorkspace(change.slug);
-    if (existing === undefined) throw error;
-    if (unconverged(change, existing).length === 0) return existing;
-    throw new OrwsError(
-      `workspace "${change.slug}" appeared since the plan (id ${existing.id}); not created. Run plan again to manage it.`,
+    if (existing === undefined) return resultOf(change, 'failed', messageOf(conflict));
+    if (unconverged(change, existing).length === 0) {
+      return { ...resultOf(change, 'already-applied'), id: existing.id };
+    }
+    return resultOf(
+      change,
+      'failed',
+      `appeared since the plan: a workspace with slug "${change.slug}" now exists (id ${existing.id}); not created. Run plan again to manage it.`,
     );
+  } catch (error) {
+    return resultOf(change, 'failed', messageOf(error));
   }
-}
-
-function isSlugConflict(error: ApiError): boolean {
-  if (error.status === 409) return true;
-  return error.status === 400 && /slug|exist|taken|in use/i.test(error.apiMessage ?? '');
 }
 
 function unconverged(change: Change, returned: Workspace): string[] {
@@ -188,7 +194,7 @@ function unconverged(change: Change, returned: Workspace): string[] {
     const field = name as WritableField;
     if (!fieldValuesEqual(field, returned[field], wanted)) {
       missed.push(
-        `${field} is ${JSON.stringify(returned[field]) ?? 'missing'}, wanted ${JSON.stringify(wanted)}`,
+        `${field} is ${formatValue(returned[field])}, wanted ${formatValue(wanted)}`,
       );
     }
   }

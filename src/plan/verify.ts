@@ -1,4 +1,4 @@
-import { fieldValuesEqual, type Workspace, type WritableField } from '../schema/fields.js';
+import { fieldValuesEqual, formatValue, type Workspace, type WritableField } from '../schema/fields.js';
 import type { Change } from './types.js';
 
 /**
@@ -45,7 +45,7 @@ export function verifyChange(change: Change, now: Workspace | undefined): Change
     else if (fieldValuesEqual(field, value, after)) applied += 1;
     else {
       reasons.push(
-        `${label}: ${field} was ${show(operation.value)} when planned, now ${show(value)}`,
+        `${label}: ${field} was ${formatValue(operation.value)} when planned, now ${formatValue(value)}`,
       );
     }
   }
@@ -58,8 +58,4 @@ function describe(change: Change): string {
   return change.id === undefined
     ? `workspace "${change.slug}"`
     : `workspace "${change.slug}" (${change.id})`;
-}
-
-function show(value: unknown): string {
-  return JSON.stringify(value) ?? 'nothing';
 }

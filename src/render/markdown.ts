@@ -1,4 +1,5 @@
 import type { Change, Plan } from '../plan/types.js';
+import { formatValue } from '../schema/fields.js';
 import { summaryLine } from './text.js';
 
 /** GitHub refuses comments over 65,536 characters; stay clear of it. */
@@ -67,7 +68,7 @@ function renderChange(change: Change): string {
 }
 
 function cell(value: unknown): string {
-  return `<code>${escape(JSON.stringify(value) ?? 'null')}</code>`;
+  return `<code>${escape(formatValue(value))}</code>`;
 }
 
 /**

@@ -26,8 +26,3 @@ export function createStyle(color: boolean): Style {
     dim: wrap(2, 22),
   };
 }
-
-/** A field value as the plan shows it: JSON, so strings are quoted and null is visible. */
-export function formatValue(value: unknown): string {
-  return JSON.stringify(value) ?? 'null';
-}

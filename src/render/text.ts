@@ -1,6 +1,6 @@
-import { WRITABLE_FIELDS } from '../schema/fields.js';
+import { WRITABLE_FIELDS, formatValue } from '../schema/fields.js';
 import type { Change, Plan } from '../plan/types.js';
-import { createStyle, formatValue, type Style } from './style.js';
+import { createStyle, type Style } from './style.js';
 
 /** Options of the text renderer. */
 export interface TextOptions {

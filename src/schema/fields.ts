@@ -74,3 +74,8 @@ export function fieldValuesEqual(field: WritableField, a: unknown, b: unknown): 
   }
   return a === b;
 }
+
+/** A field value as orws shows it: JSON, so strings are quoted and null is visible. */
+export function formatValue(value: unknown): string {
+  return value === undefined ? 'missing' : JSON.stringify(value);
+}

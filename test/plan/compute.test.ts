@@ -130,7 +130,7 @@ describe('computePlan: identity, create, unmanaged', () => {
   });
 
   it('refuses to create without a name, naming the entry', () => {
-    expect(() => plan([entry({ slug: 'new' }, { line: 7 })], [])).toThrowError(ConfigError);
+    expect(() => plan([entry({ slug: 'new' }, { line: 7 })], [])).toThrow(ConfigError);
     try {
       plan([entry({ slug: 'new' }, { line: 7 })], []);
     } catch (error) {
@@ -143,14 +143,14 @@ describe('computePlan: identity, create, unmanaged', () => {
   it('refuses an id no remote workspace has', () => {
     expect(() =>
       plan([entry({ slug: 'x', name: 'X' }, { id: '11111111-1111-4111-8111-111111111111' })], []),
-    ).toThrowError(/no remote workspace has id "11111111-1111-4111-8111-111111111111"/);
+    ).toThrow(/no remote workspace has id "11111111-1111-4111-8111-111111111111"/);
   });
 
   it('refuses two entries naming the same workspace', () => {
     const remote = workspace({ slug: 'prod' });
     expect(() =>
       plan([entry({ slug: 'prod' }, { line: 3 }), entry({ slug: 'other' }, { id: remote.id, line: 9 })], [remote]),
-    ).toThrowError(/workspaces.yaml:9:5: this entry and the one at workspaces.yaml:3:5 both name workspace "prod"/);
+    ).toThrow(/workspaces.yaml:9:5: this entry and the one at workspaces.yaml:3:5 both name workspace "prod"/);
   });
 
   it('lists remote workspaces no entry names as unmanaged, sorted by slug, and never changes them', () => {
@@ -203,6 +203,6 @@ describe('computePlan: targets', () => {
   });
 
   it('refuses a target that names nothing', () => {
-    expect(() => plan(entries, [prod, dev], ['nope'])).toThrowError(UsageError);
+    expect(() => plan(entries, [prod, dev], ['nope'])).toThrow(UsageError);
   });
 });

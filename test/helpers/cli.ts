@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The built CLI (npm test builds before vitest runs). */
+export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A distinctive key: any occurrence of it in an output is a leak. */
+export const TEST_KEY = 'sk-or-mgmt-TESTKEY-9f8e7d6c5b4a-secret';
+
+export interface CliResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  input?: string;
+  /** Called once the child is running (to send it a signal, say). */
+  onSpawn?: (child: ReturnType<typeof spawn>) => void;
+}
+
+/**
+ * Spawns `orws` asynchronously, so a sandbox served by this same test process keeps
+ * answering while it runs (spawnSync would block the event loop and the server with it).
+ * The environment is the test process's, less every OPENROUTER_* and NO_COLOR variable,
+ * plus `env`.
+ */
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !name.startsWith('OPENROUTER_') && name !== 'NO_COLOR' && name !== 'FORCE_COLOR') {
+      env[name] = value;
+    }
+  }
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) Reflect.deleteProperty(env, name);
+    else env[name] = value;
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (exitCode, signal) => {
+      resolve({ exitCode, signal, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+    options.onSpawn?.(child);
+  });
+}
+
+/** The environment that points orws at a sandbox with the test key. */
+export function sandboxEnv(baseUrl: string): Record<string, string> {
+  return { OPENROUTER_BASE_URL: baseUrl, OPENROUTER_MANAGEMENT_KEY: TEST_KEY };
+}
