@@ -1,0 +1,182 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { ROOT, TEST_KEY, runCli, sandboxEnv, type CliResult } from '../helpers/cli.js';
+
+const EXAMPLE = join(ROOT, 'examples/workspaces.yaml');
+const seed = (JSON.parse(readFileSync(join(ROOT, 'examples/sandbox-state.json'), 'utf8')) as { workspaces: never[] })
+  .workspaces;
+
+let sandbox: Sandbox;
+
+beforeEach(async () => {
+  sandbox = await startSandbox({ seed });
+});
+
+afterEach(async () => {
+  await sandbox.close();
+});
+
+const env = () => sandboxEnv(sandbox.baseUrl);
+const writes = () => sandbox.requests.filter((r) => r.method !== 'GET');
+
+function expectNoLeak(result: CliResult): void {
+  expect(result.stdout + result.stderr).not.toContain(TEST_KEY);
+  expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  expect(result.stdout + result.stderr).not.toContain('undefined');
+}
+
+async function converges(): Promise<void> {
+  const plan = await runCli(['plan', '-f', EXAMPLE, '--detailed-exitcode'], { env: env() });
+  expect(plan.exitCode).toBe(0);
+}
+
+describe('under faults, apply converges or says exactly what was and was not applied', () => {
+  it('429 with Retry-After on the first list page: waits, retries, logs the retry at info', async () => {
+    sandbox.faults.add({ method: 'GET', path: '/workspaces', status: 429, retryAfter: 1, times: 1 });
+    const result = await runCli(['apply', '-f', EXAMPLE, '--auto-approve', '--log-level', 'info'], {
+      env: env(),
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(/"level":30.*retry|retry.*"level":30/i);
+    expectNoLeak(result);
+    await converges();
+  });
+
+  it('503 on a PATCH and a dropped connection on the POST are retried; nothing lost', async () => {
+    sandbox.faults.add({ method: 'PATCH', path: '/workspaces/*', status: 503, times: 1 });
+    sandbox.faults.add({ method: 'POST', path: '/workspaces', drop: true, times: 1 });
+    const result = await runCli(['apply', '-f', EXAMPLE, '--auto-approve', '--log-level', 'trace'], { env: env() });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('Apply complete: 3 applied');
+    expectNoLeak(result);
+    await converges();
+  });
+
+  it('a timeout is retried', async () => {
+    sandbox.faults.add({ method: 'PATCH', path: '/workspaces/*', delayMs: 3000, times: 1 });
+    const result = await runCli(['apply', '-f', EXAMPLE, '--auto-approve', '--timeout', '0.5'], { env: env() });
+    expect(result.exitCode).toBe(0);
+    await converges();
+  });
+
+  it('a body that is not JSON: an error naming the request with an excerpt, no stack trace, nothing written', async () => {
+    sandbox.faults.add({ method: 'GET', path: '/workspaces', malformed: 'not-json', times: 0 });
+    const result = await runCli(['apply', '-f', EXAMPLE, '--auto-approve'], { env: env() });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/GET \S*\/workspaces/);
+    expectNoLeak(result);
+    expect(writes()).toEqual([]);
+  });
+
+  for (const kind of ['wrong-shape', 'missing-fields', 'truncated'] as const) {
+    it(`a ${kind} list response is refused with a clear error`, async () => {
+      sandbox.faults.add({ method: 'GET', path: '/workspaces', malformed: kind, times: 0 });
+      const result = await runCli(['plan', '-f', EXAMPLE], { env: env() });
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toMatch(/GET \S*\/workspaces/);
+      expectNoLeak(result);
+    });
+  }
+
+  it('a persistent 500 on one workspace: the others are applied, the summary names the failure, exit 1, a re-run converges', async () => {
+    const production = sandbox.workspaces().find((w) => w.slug === 'production');
+    sandbox.faults.add({ method: 'PATCH', path: `/workspaces/${production?.id ?? ''}`, status: 500, times: 0 });
+    const result = await runCli(['apply', '-f', EXAMPLE, '--auto-approve', '--max-retries', '1', '--format', 'json'], {
+      env: env(),
+    });
+    expect(result.exitCode).toBe(1);
+    const report = JSON.parse(result.stdout) as {
+      results: { slug: string; status: string; error?: string }[];
+      summary: Record<string, number>;
+    };
+    expect(report.summary).toEqual({ applied: 2, already_applied: 0, failed: 1, not_attempted: 0 });
+    const failed = report.results.find((r) => r.status === 'failed');
+    expect(failed?.slug).toBe('production');
+    expect(failed?.error).toMatch(/500/);
+    expect(failed?.error).toMatch(/2 attempts/);
+    sandbox.faults.clear();
+    const rerun = await runCli(['apply', '-f', EXAMPLE, '--auto-approve'], { env: env() });
+    expect(rerun.exitCode).toBe(0);
+    await converges();
+  });
+
+  it('a write the server did not take is reported as "did not converge"', async () => {
+    const production = sandbox.workspaces().find((w) => w.slug === 'production');
+    if (production === undefined) throw new Error('seed has production');
+    sandbox.faults.add({
+      method: 'PATCH',
+      path: `/workspaces/${production.id}`,
+      status: 200,
+      body: JSON.stringify({ data: production }),
+      times: 0,
+    });
+    const result = await runCli(['apply', '-f', EXAMPLE, '--auto-approve'], { env: env() });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain(
+      'did not converge: default_text_model is "openai/gpt-4o", wanted "anthropic/claude-sonnet-4"',
+    );
+  });
+
+  it('SIGINT during apply: no new request, those in flight finish, an account of what was not applied, exit 130', async () => {
+    const many = Array.from({ length: 30 }, (_, i) => ({ slug: `ws-${i}`, name: `old ${i}` }));
+    await sandbox.close();
+    sandbox = await startSandbox({ seed: many, latencyMs: 150 });
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'orws-sig-')), 'workspaces.yaml');
+    writeFileSync(
+      file,
+      `version: 1\nworkspaces:\n${many.map((w) => `  - slug: ${w.slug}\n    name: new ${w.slug}\n`).join('')}`,
+    );
+    let sent = false;
+    const result = await runCli(['apply', '-f', file, '--auto-approve', '--concurrency', '2'], {
+      env: env(),
+      onSpawn: (child) => {
+        child.stdout?.on('data', (chunk: Buffer) => {
+          if (!sent && chunk.toString().includes('updated')) {
+            sent = true;
+            child.kill('SIGINT');
+          }
+        });
+      },
+    });
+    expect(result.exitCode).toBe(130);
+    expect(result.stdout).toContain('Interrupted');
+    expect(result.stdout).toMatch(/Not attempted \(not changed\):/);
+    const patches = writes().length;
+    const applied = Number(/Apply incomplete: (\d+) applied/.exec(result.stdout)?.[1]);
+    expect(patches).toBe(applied);
+    expect(patches).toBeLessThan(30);
+    const notAttempted = Number(/(\d+) not attempted\./.exec(result.stdout)?.[1]);
+    expect(applied + notAttempted).toBe(30);
+  });
+
+  it('SIGTERM during apply exits 143', async () => {
+    const many = Array.from({ length: 20 }, (_, i) => ({ slug: `ws-${i}`, name: `old ${i}` }));
+    await sandbox.close();
+    sandbox = await startSandbox({ seed: many, latencyMs: 150 });
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'orws-sig-')), 'workspaces.yaml');
+    writeFileSync(
+      file,
+      `version: 1\nworkspaces:\n${many.map((w) => `  - slug: ${w.slug}\n    name: new ${w.slug}\n`).join('')}`,
+    );
+    let sent = false;
+    const result = await runCli(['apply', '-f', file, '--auto-approve', '--concurrency', '1'], {
+      env: env(),
+      onSpawn: (child) => {
+        child.stdout?.on('data', (chunk: Buffer) => {
+          if (!sent && chunk.toString().includes('updated')) {
+            sent = true;
+            child.kill('SIGTERM');
+          }
+        });
+      },
+    });
+    expect(result.exitCode).toBe(143);
+    expect(result.stdout).toContain('Interrupted');
+  });
+});
