@@ -84,6 +84,7 @@ export function computePlan(input: PlanInput): Plan {
     matches.push({ entry, remote });
   }
 
+  issues.push(...slugCollisions(matches, bySlug, claimedBy));
   if (issues.length > 0) throw new ConfigError(issues);
   const selected = selectTargets(matches, input.targets);
 
@@ -120,6 +121,33 @@ export function computePlan(input: PlanInput): Plan {
       unmanaged: unmanaged.length,
     },
   };
+}
+
+/**
+ * A rename onto a slug that another workspace keeps would be refused by the API at apply time;
+ * say so now, at the entry. A slug that its holder is itself renamed away from is free.
+ */
+function slugCollisions(
+  matches: readonly { entry: DesiredWorkspace; remote: Workspace | undefined }[],
+  bySlug: ReadonlyMap<string, Workspace>,
+  claimedBy: ReadonlyMap<string, DesiredWorkspace>,
+): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const { entry, remote } of matches) {
+    if (remote === undefined || remote.slug === entry.slug) continue;
+    const holder = bySlug.get(entry.slug);
+    if (holder === undefined || holder.id === remote.id) continue;
+    const holderEntry = claimedBy.get(holder.id);
+    if (holderEntry !== undefined && holderEntry.slug !== holder.slug) continue;
+    const held = holderEntry === undefined ? 'an unmanaged workspace' : `the entry at ${formatPosition(holderEntry.source)}`;
+    issues.push(
+      at(
+        entry.source,
+        `cannot rename "${remote.slug}" to "${entry.slug}": that slug belongs to workspace ${holder.id} (${held}), which keeps it`,
+      ),
+    );
+  }
+  return issues;
 }
 
 function planCreate(entry: DesiredWorkspace): Change {

@@ -206,3 +206,20 @@ describe('computePlan: targets', () => {
     expect(() => plan(entries, [prod, dev], ['nope'])).toThrow(UsageError);
   });
 });
+
+describe('computePlan: renames onto a taken slug', () => {
+  it('refuses a rename onto the slug of a workspace that keeps it', () => {
+    const staging = workspace({ slug: 'staging' });
+    const other = workspace({ slug: 'staging-eu' });
+    expect(() => plan([entry({ slug: 'staging-eu' }, { id: staging.id, line: 4 })], [staging, other])).toThrow(
+      `workspaces.yaml:4:5: cannot rename "staging" to "staging-eu": that slug belongs to workspace ${other.id} (an unmanaged workspace), which keeps it`,
+    );
+  });
+
+  it('allows it when the holder is itself renamed away', () => {
+    const a = workspace({ slug: 'old' });
+    const b = workspace({ slug: 'new' });
+    const result = plan([entry({ slug: 'new' }, { id: a.id }), entry({ slug: 'newer' }, { id: b.id })], [a, b]);
+    expect(result.changes.map((c) => c.body)).toEqual([{ slug: 'new' }, { slug: 'newer' }]);
+  });
+});
