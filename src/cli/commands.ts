@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import { applyPlan, type ApplyReport } from '../apply/index.js';
 import { loadConfig } from '../config/load.js';
+import type { DesiredState } from '../config/types.js';
 import { renderExport } from '../config/export.js';
 import { ConfigError, OrwsError, PlanFileError, UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
@@ -81,8 +82,11 @@ function connect(options: CommonOptions): Connection {
   return { baseUrl, client };
 }
 
-async function makePlan(options: FileOptions & { target: string[] }): Promise<{ plan: Plan; client: Client }> {
-  const desired = await loadConfig(options.file);
+/** Lists the workspaces and plans the config against them. */
+async function planAgainstRemote(
+  desired: DesiredState,
+  options: CommonOptions & { target: string[] },
+): Promise<{ plan: Plan; client: Client }> {
   const { baseUrl, client } = connect(options);
   const current = await client.listWorkspaces();
   const plan = computePlan({
@@ -109,7 +113,7 @@ export function runValidate(options: FileOptions): Promise<number> {
 /** `orws plan`: exit 0, or with --detailed-exitcode 0 (no changes) / 2 (changes). */
 export function runPlan(options: PlanOptions): Promise<number> {
   return guard(async () => {
-    const { plan } = await makePlan(options);
+    const { plan } = await planAgainstRemote(await loadConfig(options.file), options);
     if (options.out !== undefined) await writeFile(options.out, renderPlanJson(plan));
     if (options.format === 'json') out(renderPlanJson(plan));
     else if (options.format === 'markdown') {
@@ -130,16 +134,7 @@ export function runApply(planFile: string | undefined, options: ApplyOptions): P
         'refusing to apply: standard input is not a terminal, so nobody can confirm. Pass --auto-approve, or apply a saved plan file. Nothing was sent.',
       );
     }
-    const { baseUrl, client } = connect(options);
-    const current = await client.listWorkspaces();
-    const plan = computePlan({
-      desired,
-      current,
-      baseUrl,
-      createdAt: new Date().toISOString(),
-      toolVersion: readToolVersion(),
-      targets: options.target,
-    });
+    const { plan, client } = await planAgainstRemote(desired, options);
     const color = useColor(options);
     if (options.format === 'text') out(renderPlanText(plan, { color }));
     if (plan.changes.length === 0) {

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
@@ -119,29 +120,35 @@ describe('under faults, apply converges or says exactly what was and was not app
     );
   });
 
-  it('SIGINT during apply: no new request, those in flight finish, an account of what was not applied, exit 130', async () => {
-    const many = Array.from({ length: 30 }, (_, i) => ({ slug: `ws-${i}`, name: `old ${i}` }));
+  /**
+   * Applies a rename of `count` workspaces at 150 ms latency and sends `signal` to orws as soon
+   * as the first workspace is reported updated.
+   */
+  async function interruptedApply(count: number, signal: NodeJS.Signals, concurrency: number): Promise<CliResult> {
+    const many = Array.from({ length: count }, (_, i) => ({ slug: `ws-${i}`, name: `old ${i}` }));
     await sandbox.close();
     sandbox = await startSandbox({ seed: many, latencyMs: 150 });
-    const { writeFileSync, mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
     const file = join(mkdtempSync(join(tmpdir(), 'orws-sig-')), 'workspaces.yaml');
     writeFileSync(
       file,
       `version: 1\nworkspaces:\n${many.map((w) => `  - slug: ${w.slug}\n    name: new ${w.slug}\n`).join('')}`,
     );
     let sent = false;
-    const result = await runCli(['apply', '-f', file, '--auto-approve', '--concurrency', '2'], {
+    return runCli(['apply', '-f', file, '--auto-approve', '--concurrency', String(concurrency)], {
       env: env(),
       onSpawn: (child) => {
         child.stdout?.on('data', (chunk: Buffer) => {
           if (!sent && chunk.toString().includes('updated')) {
             sent = true;
-            child.kill('SIGINT');
+            child.kill(signal);
           }
         });
       },
     });
+  }
+
+  it('SIGINT during apply: no new request, those in flight finish, an account of what was not applied, exit 130', async () => {
+    const result = await interruptedApply(30, 'SIGINT', 2);
     expect(result.exitCode).toBe(130);
     expect(result.stdout).toContain('Interrupted');
     expect(result.stdout).toMatch(/Not attempted \(not changed\):/);
@@ -154,28 +161,7 @@ describe('under faults, apply converges or says exactly what was and was not app
   });
 
   it('SIGTERM during apply exits 143', async () => {
-    const many = Array.from({ length: 20 }, (_, i) => ({ slug: `ws-${i}`, name: `old ${i}` }));
-    await sandbox.close();
-    sandbox = await startSandbox({ seed: many, latencyMs: 150 });
-    const { writeFileSync, mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const file = join(mkdtempSync(join(tmpdir(), 'orws-sig-')), 'workspaces.yaml');
-    writeFileSync(
-      file,
-      `version: 1\nworkspaces:\n${many.map((w) => `  - slug: ${w.slug}\n    name: new ${w.slug}\n`).join('')}`,
-    );
-    let sent = false;
-    const result = await runCli(['apply', '-f', file, '--auto-approve', '--concurrency', '1'], {
-      env: env(),
-      onSpawn: (child) => {
-        child.stdout?.on('data', (chunk: Buffer) => {
-          if (!sent && chunk.toString().includes('updated')) {
-            sent = true;
-            child.kill('SIGTERM');
-          }
-        });
-      },
-    });
+    const result = await interruptedApply(20, 'SIGTERM', 1);
     expect(result.exitCode).toBe(143);
     expect(result.stdout).toContain('Interrupted');
   });
