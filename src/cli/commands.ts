@@ -185,16 +185,22 @@ async function runApplyPlan(plan: Plan, client: Client, options: ApplyOptions, v
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   let report: ApplyReport;
+  const progress = createProgress(process.stderr, colorAllowed(options) && process.stderr.isTTY);
+  let done = 0;
+  progress.update(`Applying: 0/${plan.changes.length}`);
   try {
     report = await applyPlan(plan, client, {
       concurrency: options.concurrency,
       verify,
       signal: controller.signal,
       onResult: (result) => {
+        progress.done();
         if (options.format === 'text') out(renderResultLine(result, color) + '\n');
+        progress.update(`Applying: ${++done}/${plan.changes.length}`);
       },
     });
   } finally {
+    progress.done();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
