@@ -219,7 +219,9 @@ function meta(plan: Plan): { toolVersion: string; baseUrl: string } {
 }
 
 async function confirm(): Promise<boolean> {
-  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  // terminal: false leaves echo and line editing to the terminal itself: readline's own
+  // editing would write cursor escape codes, even under NO_COLOR or --no-color.
+  const prompt = createInterface({ input: process.stdin, output: process.stdout, terminal: false });
   try {
     const answer = await prompt.question(
       "\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ",
