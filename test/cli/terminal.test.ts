@@ -1,0 +1,179 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { CLI, ROOT, runCli, sandboxEnv } from '../helpers/cli.js';
+
+/**
+ * orws on a real pseudo-terminal: util-linux `script` runs it with stdin, stdout and stderr on
+ * a pty (so all three are TTYs) and copies everything the pty shows to its own stdout.
+ */
+const HAS_SCRIPT = spawnSync('script', ['--version'], { encoding: 'utf8' }).stdout.includes(
+  'util-linux',
+);
+
+const EXAMPLE = join(ROOT, 'examples/workspaces.yaml');
+const ESC = '\u001b';
+const GREEN = `${ESC}[32m`;
+const YELLOW = `${ESC}[33m`;
+const RED = `${ESC}[31m`;
+/** Enough unmanaged workspaces for three list pages, so listing progress has something to count. */
+const seed = [
+  ...(
+    JSON.parse(readFileSync(join(ROOT, 'examples/sandbox-state.json'), 'utf8')) as {
+      workspaces: never[];
+    }
+  ).workspaces,
+  ...Array.from({ length: 250 }, (_, i) => ({
+    slug: `extra-${String(i)}`,
+    name: `Extra ${String(i)}`,
+  })),
+];
+
+const quote = (arg: string): string => `'${arg.replace(/'/g, `'\\''`)}'`;
+
+interface TtyResult {
+  exitCode: number | null;
+  /** stdout and stderr as the terminal showed them, interleaved. */
+  screen: string;
+}
+
+/** Runs orws on a pty; `input` is typed into it. The environment is runCli's: no NO_COLOR unless given. */
+function runInTerminal(
+  args: string[],
+  env: Record<string, string>,
+  input = '',
+): Promise<TtyResult> {
+  const base: Record<string, string> = { TERM: 'xterm-256color' };
+  for (const [name, value] of Object.entries(process.env)) {
+    if (
+      value !== undefined &&
+      !name.startsWith('OPENROUTER_') &&
+      name !== 'NO_COLOR' &&
+      name !== 'FORCE_COLOR'
+    ) {
+      base[name] = value;
+    }
+  }
+  const command = [process.execPath, CLI, ...args].map(quote).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      cwd: ROOT,
+      env: { ...base, ...env },
+    });
+    let screen = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (screen += chunk));
+    child.on('error', reject);
+    child.on('close', (exitCode) => {
+      resolve({ exitCode, screen });
+    });
+    child.stdin.end(input);
+  });
+}
+
+let sandbox: Sandbox;
+
+beforeEach(async () => {
+  sandbox = await startSandbox({ seed });
+});
+
+afterEach(async () => {
+  await sandbox.close();
+});
+
+describe.runIf(HAS_SCRIPT)('on a terminal', () => {
+  it('plan colors creates green, updates yellow, removed values red, and shows listing progress', async () => {
+    const result = await runInTerminal(['plan', '-f', EXAMPLE], sandboxEnv(sandbox.baseUrl));
+    expect(result.exitCode).toBe(0);
+    expect(result.screen).toContain(`${GREEN}  + workspace "data-science"`);
+    expect(result.screen).toContain(`${YELLOW}  ~ workspace "production"`);
+    expect(result.screen).toContain(
+      `${RED}"openai/gpt-4o"${ESC}[39m → ${GREEN}"anthropic/claude-sonnet-4"`,
+    );
+    expect(result.screen).toContain(`\r${ESC}[KListing workspaces: 3/3 pages`);
+    expect(result.screen).toContain('Plan: 1 to create, 2 to update, 1 unchanged, 251 unmanaged.');
+  });
+
+  it('apply colors each result line and counts the workspaces applied (n/N)', async () => {
+    const result = await runInTerminal(
+      ['apply', '-f', EXAMPLE, '--auto-approve'],
+      sandboxEnv(sandbox.baseUrl),
+    );
+    expect(result.exitCode).toBe(0);
+    expect(result.screen).toContain(`${GREEN}+ workspace "data-science"`);
+    expect(result.screen).toMatch(
+      new RegExp(`\\u001b\\[33m~ workspace "production" \\([^)]+\\): updated`),
+    );
+    for (const n of [0, 1, 2, 3])
+      expect(result.screen).toContain(`\r${ESC}[KApplying: ${String(n)}/3`);
+    expect(result.screen).toContain(`${GREEN}Apply complete: 3 applied`);
+  });
+
+  it('an empty NO_COLOR does not turn color off (no-color.org: "present and not an empty string")', async () => {
+    const result = await runInTerminal(['plan', '-f', EXAMPLE], {
+      ...sandboxEnv(sandbox.baseUrl),
+      NO_COLOR: '',
+    });
+    expect(result.screen).toContain(GREEN);
+  });
+
+  const plain: [string, string[], Record<string, string>][] = [
+    ['NO_COLOR=1', [], { NO_COLOR: '1' }],
+    ['--no-color', ['--no-color'], {}],
+  ];
+
+  describe.each(plain)('with %s: not one escape code', (_name, flags, extraEnv) => {
+    it('plan (with listing progress and a debug log)', async () => {
+      const env = { ...sandboxEnv(sandbox.baseUrl), ...extraEnv };
+      const result = await runInTerminal(
+        ['plan', '-f', EXAMPLE, '--log-level', 'debug', ...flags],
+        env,
+      );
+      expect(result.exitCode).toBe(0);
+      expect(result.screen).toContain(
+        'Plan: 1 to create, 2 to update, 1 unchanged, 251 unmanaged.',
+      );
+      expect(result.screen).toContain('"msg":"http request"');
+      expect(result.screen).not.toContain(ESC);
+    });
+
+    it('apply, confirmed at the prompt', async () => {
+      const env = { ...sandboxEnv(sandbox.baseUrl), ...extraEnv };
+      const result = await runInTerminal(['apply', '-f', EXAMPLE, ...flags], env, 'yes\n');
+      expect(result.exitCode).toBe(0);
+      expect(result.screen).toContain('Enter a value:');
+      expect(result.screen).toContain('Apply complete: 3 applied');
+      expect(result.screen).not.toContain(ESC);
+    });
+
+    it('a usage error and the help', async () => {
+      const env = { ...sandboxEnv(sandbox.baseUrl), ...extraEnv };
+      const [error, help] = await Promise.all([
+        runInTerminal(['plna', ...flags], env),
+        runInTerminal(['plan', '--help', ...flags], env),
+      ]);
+      expect(error.exitCode).toBe(1);
+      expect(help.exitCode).toBe(0);
+      expect(error.screen + help.screen).not.toContain(ESC);
+    });
+  });
+});
+
+describe('off a terminal (pipes): not one escape code on stdout or stderr', () => {
+  it('plan, apply and a failing plan', async () => {
+    const env = sandboxEnv(sandbox.baseUrl);
+    const plan = await runCli(['plan', '-f', EXAMPLE, '--log-level', 'debug'], { env });
+    const apply = await runCli(['apply', '-f', EXAMPLE, '--auto-approve', '--log-level', 'debug'], {
+      env,
+    });
+    const failed = await runCli(['plan', '-f', join(ROOT, 'examples/no-such-file.yaml')], { env });
+    expect([plan.exitCode, apply.exitCode, failed.exitCode]).toEqual([0, 0, 1]);
+    // The output is there: these are the runs that would color on a terminal.
+    expect(plan.stdout).toContain('+ workspace "data-science"');
+    expect(apply.stdout).toContain('Apply complete: 3 applied');
+    for (const result of [plan, apply, failed]) {
+      expect(result.stdout + result.stderr).not.toContain(ESC);
+    }
+  });
+});
