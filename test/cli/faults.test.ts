@@ -138,7 +138,7 @@ describe('under faults, apply converges or says exactly what was and was not app
       env: env(),
       onSpawn: (child) => {
         child.stdout?.on('data', (chunk: Buffer) => {
-          if (!sent && chunk.toString().includes('updated')) {
+          if (!sent && chunk.toString().includes('): updated')) {
             sent = true;
             child.kill(signal);
           }
