@@ -22,7 +22,12 @@ export default tseslint.config(
   {
     files: ['**/*.mjs', 'scripts/**', 'bench/**'],
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly' },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+      },
     },
   },
 );

@@ -22,7 +22,9 @@ const baseUrl = await new Promise((resolve, reject) => {
     const match = /(http:\/\/127\.0\.0\.1:\d+\/api\/v1)/.exec(line);
     if (match) resolve(match[1]);
   });
-  sandbox.on('exit', (code) => reject(new Error(`the sandbox exited (${code}) before it was ready`)));
+  sandbox.on('exit', (code) =>
+    reject(new Error(`the sandbox exited (${code}) before it was ready`)),
+  );
 });
 
 const env = {
@@ -39,10 +41,16 @@ let failed = false;
 console.log(`Sandbox: ${baseUrl} (seeded from examples/sandbox-state.json)\n`);
 for (const step of steps) {
   console.log(`$ orws ${step.args.join(' ')}`);
-  const run = spawnSync(process.execPath, [cli, ...step.args], { cwd: root, env, stdio: 'inherit' });
+  const run = spawnSync(process.execPath, [cli, ...step.args], {
+    cwd: root,
+    env,
+    stdio: 'inherit',
+  });
   console.log(`(exit ${run.status})\n`);
   if (run.status !== step.expect) {
-    console.error(`demo: expected exit ${step.expect} from "orws ${step.args.join(' ')}", got ${run.status}`);
+    console.error(
+      `demo: expected exit ${step.expect} from "orws ${step.args.join(' ')}", got ${run.status}`,
+    );
     failed = true;
     break;
   }

@@ -193,16 +193,19 @@ function unconverged(change: Change, returned: Workspace): string[] {
   for (const [name, wanted] of Object.entries(change.body)) {
     const field = name as WritableField;
     if (!fieldValuesEqual(field, returned[field], wanted)) {
-      missed.push(
-        `${field} is ${formatValue(returned[field])}, wanted ${formatValue(wanted)}`,
-      );
+      missed.push(`${field} is ${formatValue(returned[field])}, wanted ${formatValue(wanted)}`);
     }
   }
   return missed;
 }
 
 function resultOf(change: Change, status: ApplyStatus, error?: string): WorkspaceResult {
-  const result: WorkspaceResult = { action: change.action, slug: change.slug, status, body: change.body };
+  const result: WorkspaceResult = {
+    action: change.action,
+    slug: change.slug,
+    status,
+    body: change.body,
+  };
   if (change.id !== undefined) result.id = change.id;
   if (error !== undefined) result.error = error;
   return result;

@@ -13,7 +13,13 @@ import { checkBaseUrl, createClient, readManagementKey, type Client } from '../r
 import { renderApplyJson, renderApplySummary, renderResultLine } from '../render/apply.js';
 import { renderPlanJson } from '../render/json.js';
 import { renderPlanText } from '../render/text.js';
-import type { ApplyOptions, CommonOptions, ExportOptions, FileOptions, PlanOptions } from './program.js';
+import type {
+  ApplyOptions,
+  CommonOptions,
+  ExportOptions,
+  FileOptions,
+  PlanOptions,
+} from './program.js';
 import { createProgress } from './progress.js';
 import { readToolVersion } from './version.js';
 
@@ -42,7 +48,10 @@ async function guard(work: () => Promise<number>): Promise<number> {
   } catch (error) {
     if (error instanceof ConfigError) err(`orws: ${error.message}\n`);
     else if (error instanceof OrwsError) err(`orws: error: ${error.message}\n`);
-    else err(`orws: internal error (please report it): ${error instanceof Error ? error.message : String(error)}\n`);
+    else
+      err(
+        `orws: internal error (please report it): ${error instanceof Error ? error.message : String(error)}\n`,
+      );
     return 1;
   }
 }
@@ -151,13 +160,17 @@ export function runApply(planFile: string | undefined, options: ApplyOptions): P
 
 async function applySavedPlan(planFile: string, options: ApplyOptions): Promise<number> {
   if (options.target.length > 0) {
-    throw new UsageError('--target cannot be combined with a plan file: the plan file is applied exactly as saved.');
+    throw new UsageError(
+      '--target cannot be combined with a plan file: the plan file is applied exactly as saved.',
+    );
   }
   let text: string;
   try {
     text = await readFile(planFile, 'utf8');
   } catch (error) {
-    throw new PlanFileError(`cannot read plan file ${planFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new PlanFileError(
+      `cannot read plan file ${planFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
   const plan = parsePlanDocument(text, planFile);
   const { baseUrl, client } = connect(options);
@@ -167,13 +180,22 @@ async function applySavedPlan(planFile: string, options: ApplyOptions): Promise<
     );
   }
   if (plan.changes.length === 0) {
-    out(options.format === 'json' ? renderApplyJson(emptyReport(), meta(plan)) : 'No changes in the plan; nothing to apply.\n');
+    out(
+      options.format === 'json'
+        ? renderApplyJson(emptyReport(), meta(plan))
+        : 'No changes in the plan; nothing to apply.\n',
+    );
     return 0;
   }
   return runApplyPlan(plan, client, options, true);
 }
 
-async function runApplyPlan(plan: Plan, client: Client, options: ApplyOptions, verify: boolean): Promise<number> {
+async function runApplyPlan(
+  plan: Plan,
+  client: Client,
+  options: ApplyOptions,
+  verify: boolean,
+): Promise<number> {
   const color = useColor(options);
   const controller = new AbortController();
   let signalCode = 0;
@@ -211,7 +233,11 @@ async function runApplyPlan(plan: Plan, client: Client, options: ApplyOptions, v
 }
 
 function emptyReport(): ApplyReport {
-  return { results: [], summary: { applied: 0, already_applied: 0, failed: 0, not_attempted: 0 }, interrupted: false };
+  return {
+    results: [],
+    summary: { applied: 0, already_applied: 0, failed: 0, not_attempted: 0 },
+    interrupted: false,
+  };
 }
 
 function meta(plan: Plan): { toolVersion: string; baseUrl: string } {

@@ -15,7 +15,9 @@ export async function runSandbox(options: SandboxOptions): Promise<number> {
       faults = parseFaults(JSON.parse(text) as unknown, options.faults);
     }
   } catch (error) {
-    process.stderr.write(`orws: error: ${new UsageError(`cannot use --faults ${options.faults ?? ''}: ${(error as Error).message}`).message}\n`);
+    process.stderr.write(
+      `orws: error: ${new UsageError(`cannot use --faults ${options.faults ?? ''}: ${(error as Error).message}`).message}\n`,
+    );
     return 1;
   }
   const latencyMs = options.latency ?? faults.latencyMs;
@@ -40,6 +42,8 @@ export async function runSandbox(options: SandboxOptions): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   await sandbox.close();
-  process.stdout.write(`orws sandbox stopped (${signal})${options.state === undefined ? '' : `; state saved to ${options.state}`}\n`);
+  process.stdout.write(
+    `orws sandbox stopped (${signal})${options.state === undefined ? '' : `; state saved to ${options.state}`}\n`,
+  );
   return 0;
 }

@@ -139,7 +139,10 @@ function slugCollisions(
     if (holder === undefined || holder.id === remote.id) continue;
     const holderEntry = claimedBy.get(holder.id);
     if (holderEntry !== undefined && holderEntry.slug !== holder.slug) continue;
-    const held = holderEntry === undefined ? 'an unmanaged workspace' : `the entry at ${formatPosition(holderEntry.source)}`;
+    const held =
+      holderEntry === undefined
+        ? 'an unmanaged workspace'
+        : `the entry at ${formatPosition(holderEntry.source)}`;
     issues.push(
       at(
         entry.source,

@@ -32,7 +32,11 @@ const planDocumentSchema = {
           body: { type: 'object', propertyNames: fieldName },
           fields: {
             type: 'array',
-            items: { type: 'object', required: ['field', 'after'], properties: { field: fieldName } },
+            items: {
+              type: 'object',
+              required: ['field', 'after'],
+              properties: { field: fieldName },
+            },
           },
           operations: {
             type: 'array',
@@ -77,7 +81,8 @@ export function parsePlanDocument(text: string, source: string): Plan {
   const validate = new Ajv({ allErrors: false, strict: false }).compile(planDocumentSchema);
   if (!validate(value)) {
     const error = validate.errors?.[0];
-    const where = error?.instancePath === '' || error === undefined ? '' : ` at ${error.instancePath}`;
+    const where =
+      error?.instancePath === '' || error === undefined ? '' : ` at ${error.instancePath}`;
     throw new PlanFileError(
       `${source} is not a valid orws plan${where}: ${error?.message ?? 'unexpected shape'}`,
     );

@@ -1,4 +1,9 @@
-import { fieldValuesEqual, formatValue, type Workspace, type WritableField } from '../schema/fields.js';
+import {
+  fieldValuesEqual,
+  formatValue,
+  type Workspace,
+  type WritableField,
+} from '../schema/fields.js';
 import type { Change } from './types.js';
 
 /**
@@ -22,12 +27,15 @@ export function verifyChange(change: Change, now: Workspace | undefined): Change
   if (change.action === 'create') {
     if (now === undefined) return { state: 'pending' };
     const differing = Object.entries(change.body).filter(
-      ([field, value]) => !fieldValuesEqual(field as WritableField, now[field as WritableField], value),
+      ([field, value]) =>
+        !fieldValuesEqual(field as WritableField, now[field as WritableField], value),
     );
     if (differing.length === 0) return { state: 'applied', workspace: now };
     return {
       state: 'stale',
-      reasons: [`${label} was to be created, but a workspace with that slug appeared since the plan (id ${now.id})`],
+      reasons: [
+        `${label} was to be created, but a workspace with that slug appeared since the plan (id ${now.id})`,
+      ],
     };
   }
   if (now === undefined) {

@@ -16,7 +16,9 @@ export function renderResultLine(result: WorkspaceResult, color: boolean): strin
     case 'failed':
       return style.red(`! workspace ${name}: failed: ${result.error ?? 'unknown error'}`);
     case 'not-attempted':
-      return style.dim(`- workspace ${name}: not attempted${result.error === undefined ? '' : ` (${result.error})`}`);
+      return style.dim(
+        `- workspace ${name}: not attempted${result.error === undefined ? '' : ` (${result.error})`}`,
+      );
   }
 }
 
@@ -28,7 +30,8 @@ export function renderApplySummary(report: ApplyReport, color: boolean): string 
   const style = createStyle(color);
   const { applied, already_applied, failed, not_attempted } = report.summary;
   const lines: string[] = [];
-  if (report.interrupted) lines.push(style.red('Interrupted: no new request was sent after the signal.'));
+  if (report.interrupted)
+    lines.push(style.red('Interrupted: no new request was sent after the signal.'));
   const counts = `${applied} applied, ${already_applied} already applied, ${failed} failed, ${not_attempted} not attempted.`;
   lines.push(
     failed + not_attempted > 0
@@ -38,14 +41,16 @@ export function renderApplySummary(report: ApplyReport, color: boolean): string 
   const failedResults = report.results.filter((r) => r.status === 'failed');
   if (failedResults.length > 0) {
     lines.push('Failed (not changed):');
-    for (const r of failedResults) lines.push(`  ${r.slug}${r.id === undefined ? '' : ` (${r.id})`}: ${r.error ?? ''}`);
+    for (const r of failedResults)
+      lines.push(`  ${r.slug}${r.id === undefined ? '' : ` (${r.id})`}: ${r.error ?? ''}`);
   }
   const skipped = report.results.filter((r) => r.status === 'not-attempted');
   if (skipped.length > 0) {
     lines.push('Not attempted (not changed):');
     for (const r of skipped) lines.push(`  ${r.slug}${r.id === undefined ? '' : ` (${r.id})`}`);
   }
-  if (failed + not_attempted > 0) lines.push('Run apply again to converge: the changes already applied will show no difference.');
+  if (failed + not_attempted > 0)
+    lines.push('Run apply again to converge: the changes already applied will show no difference.');
   return lines.join('\n') + '\n';
 }
 

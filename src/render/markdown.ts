@@ -63,7 +63,9 @@ function renderChange(change: Change): string {
       : `| ${field.field} | ${cell(field.before)} | ${cell(field.after)} |`,
   );
   const header =
-    change.action === 'create' ? '| Field | Value |\n| --- | --- |' : '| Field | Before | After |\n| --- | --- | --- |';
+    change.action === 'create'
+      ? '| Field | Value |\n| --- | --- |'
+      : '| Field | Before | After |\n| --- | --- | --- |';
   return `<details><summary>${title}: ${change.fields.length} ${change.fields.length === 1 ? 'field' : 'fields'}</summary>\n\n${header}\n${rows.join('\n')}\n\n</details>\n`;
 }
 

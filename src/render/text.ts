@@ -22,7 +22,9 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
     for (const change of plan.changes) lines.push(...renderChange(change, style), '');
   }
   if (plan.unmanaged.length > 0) {
-    lines.push(`Unmanaged (in the account, not in the config; never touched): ${plan.unmanaged.length}`);
+    lines.push(
+      `Unmanaged (in the account, not in the config; never touched): ${plan.unmanaged.length}`,
+    );
     for (const ref of plan.unmanaged) lines.push(style.dim(`  ${ref.slug} (${ref.id})`));
     lines.push('');
   }
@@ -44,7 +46,9 @@ function renderChange(change: Change, style: Style): string[] {
     }
     return lines;
   }
-  const lines = [style.yellow(`  ~ workspace "${change.slug}" (${change.id ?? ''})`) + ' will be updated'];
+  const lines = [
+    style.yellow(`  ~ workspace "${change.slug}" (${change.id ?? ''})`) + ' will be updated',
+  ];
   for (const field of change.fields) {
     lines.push(
       `      ${style.yellow('~')} ${field.field}: ${style.red(formatValue(field.before))} → ${style.green(formatValue(field.after))}`,
@@ -52,7 +56,9 @@ function renderChange(change: Change, style: Style): string[] {
   }
   const hidden = WRITABLE_FIELDS.length - change.fields.length;
   if (hidden > 0) {
-    lines.push(style.dim(`        (${hidden} unchanged ${hidden === 1 ? 'field' : 'fields'} hidden)`));
+    lines.push(
+      style.dim(`        (${hidden} unchanged ${hidden === 1 ? 'field' : 'fields'} hidden)`),
+    );
   }
   return lines;
 }

@@ -44,7 +44,9 @@ describe('applyPlan against the sandbox', () => {
       expect.objectContaining({
         slug: 'new',
         status: 'failed',
-        error: expect.stringMatching(/^appeared since the plan: a workspace with slug "new" now exists/) as string,
+        error: expect.stringMatching(
+          /^appeared since the plan: a workspace with slug "new" now exists/,
+        ) as string,
       }),
     ]);
     expect(sandbox.requests.filter((r) => r.method === 'PATCH')).toEqual([]);
@@ -65,7 +67,12 @@ describe('applyPlan against the sandbox', () => {
       entry({ slug: 'c', name: 'C2' }),
     ]);
     const b = sandbox.workspaces().find((w) => w.slug === 'b');
-    sandbox.faults.add({ method: 'PATCH', path: `/workspaces/${b?.id ?? ''}`, status: 400, times: 0 });
+    sandbox.faults.add({
+      method: 'PATCH',
+      path: `/workspaces/${b?.id ?? ''}`,
+      status: 400,
+      times: 0,
+    });
     const seen: string[] = [];
     const report = await applyPlan(plan, client, {
       concurrency: 1,
@@ -89,26 +96,41 @@ describe('applyPlan against the sandbox', () => {
       concurrency: 1,
       verify: false,
       signal: controller.signal,
-      onResult: () => { controller.abort(); },
+      onResult: () => {
+        controller.abort();
+      },
     });
     expect(report.interrupted).toBe(true);
-    expect(report.results.map((r) => r.status)).toEqual(['applied', 'not-attempted', 'not-attempted']);
+    expect(report.results.map((r) => r.status)).toEqual([
+      'applied',
+      'not-attempted',
+      'not-attempted',
+    ]);
     expect(sandbox.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
   });
 
   it('with verify, a stale plan throws before any write', async () => {
-    const plan = await planFor([entry({ slug: 'a', name: 'A2' }), entry({ slug: 'b', name: 'B2' })]);
+    const plan = await planFor([
+      entry({ slug: 'a', name: 'A2' }),
+      entry({ slug: 'b', name: 'B2' }),
+    ]);
     sandbox.edit('b', { name: 'moved' });
     sandbox.clearRequests();
-    await expect(applyPlan(plan, client, { concurrency: 4, verify: true })).rejects.toThrow(StalePlanError);
+    await expect(applyPlan(plan, client, { concurrency: 4, verify: true })).rejects.toThrow(
+      StalePlanError,
+    );
     expect(sandbox.requests.filter((r) => r.method !== 'GET')).toEqual([]);
   });
 
   it('with verify and many changes, re-reads with one listing rather than a GET each', async () => {
     await sandbox.close();
-    sandbox = await startSandbox({ seed: Array.from({ length: 150 }, (_, i) => ({ slug: `w-${i}`, name: 'old' })) });
+    sandbox = await startSandbox({
+      seed: Array.from({ length: 150 }, (_, i) => ({ slug: `w-${i}`, name: 'old' })),
+    });
     client = createClient({ baseUrl: sandbox.baseUrl, apiKey: 'test-key' });
-    const plan = await planFor(Array.from({ length: 150 }, (_, i) => entry({ slug: `w-${i}`, name: 'new' })));
+    const plan = await planFor(
+      Array.from({ length: 150 }, (_, i) => entry({ slug: `w-${i}`, name: 'new' })),
+    );
     sandbox.clearRequests();
     const report = await applyPlan(plan, client, { concurrency: 8, verify: true });
     expect(report.summary.applied).toBe(150);

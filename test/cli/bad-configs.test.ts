@@ -42,7 +42,9 @@ describe('every bad config, through the CLI', () => {
     for (const name of bad) {
       for (const { line, col, text } of expectations(name)) {
         const location = `${join(FIXTURES, name)}:${line}:${col}: `;
-        const reported = result.stderr.split('\n').find((l) => l.includes(location) && l.includes(text));
+        const reported = result.stderr
+          .split('\n')
+          .find((l) => l.includes(location) && l.includes(text));
         expect(reported, `${name}: ${location}${text}`).toBeDefined();
       }
     }
@@ -55,7 +57,9 @@ describe('every bad config, through the CLI', () => {
     const name = 'bad-unknown-key.yaml';
     const result = await runCli(['validate', '-f', join(FIXTURES, name)]);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain(`${join(FIXTURES, name)}:5:5: unknown key "descripton" (did you mean "description"?)`);
+    expect(result.stderr).toContain(
+      `${join(FIXTURES, name)}:5:5: unknown key "descripton" (did you mean "description"?)`,
+    );
     expect(sandbox.requests).toEqual([]);
   });
 });

@@ -6,8 +6,11 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { ROOT, TEST_KEY, runCli, sandboxEnv, type CliResult } from '../helpers/cli.js';
 
 const EXAMPLE = join(ROOT, 'examples/workspaces.yaml');
-const seed = (JSON.parse(readFileSync(join(ROOT, 'examples/sandbox-state.json'), 'utf8')) as { workspaces: never[] })
-  .workspaces;
+const seed = (
+  JSON.parse(readFileSync(join(ROOT, 'examples/sandbox-state.json'), 'utf8')) as {
+    workspaces: never[];
+  }
+).workspaces;
 
 let sandbox: Sandbox;
 
@@ -35,7 +38,13 @@ async function converges(): Promise<void> {
 
 describe('under faults, apply converges or says exactly what was and was not applied', () => {
   it('429 with Retry-After on the first list page: waits, retries, logs the retry at info', async () => {
-    sandbox.faults.add({ method: 'GET', path: '/workspaces', status: 429, retryAfter: 1, times: 1 });
+    sandbox.faults.add({
+      method: 'GET',
+      path: '/workspaces',
+      status: 429,
+      retryAfter: 1,
+      times: 1,
+    });
     const result = await runCli(['apply', '-f', EXAMPLE, '--auto-approve', '--log-level', 'info'], {
       env: env(),
     });
@@ -48,7 +57,10 @@ describe('under faults, apply converges or says exactly what was and was not app
   it('503 on a PATCH and a dropped connection on the POST are retried; nothing lost', async () => {
     sandbox.faults.add({ method: 'PATCH', path: '/workspaces/*', status: 503, times: 1 });
     sandbox.faults.add({ method: 'POST', path: '/workspaces', drop: true, times: 1 });
-    const result = await runCli(['apply', '-f', EXAMPLE, '--auto-approve', '--log-level', 'trace'], { env: env() });
+    const result = await runCli(
+      ['apply', '-f', EXAMPLE, '--auto-approve', '--log-level', 'trace'],
+      { env: env() },
+    );
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('Apply complete: 3 applied');
     expectNoLeak(result);
@@ -57,7 +69,9 @@ describe('under faults, apply converges or says exactly what was and was not app
 
   it('a timeout is retried', async () => {
     sandbox.faults.add({ method: 'PATCH', path: '/workspaces/*', delayMs: 3000, times: 1 });
-    const result = await runCli(['apply', '-f', EXAMPLE, '--auto-approve', '--timeout', '0.5'], { env: env() });
+    const result = await runCli(['apply', '-f', EXAMPLE, '--auto-approve', '--timeout', '0.5'], {
+      env: env(),
+    });
     expect(result.exitCode).toBe(0);
     await converges();
   });
@@ -83,10 +97,18 @@ describe('under faults, apply converges or says exactly what was and was not app
 
   it('a persistent 500 on one workspace: the others are applied, the summary names the failure, exit 1, a re-run converges', async () => {
     const production = sandbox.workspaces().find((w) => w.slug === 'production');
-    sandbox.faults.add({ method: 'PATCH', path: `/workspaces/${production?.id ?? ''}`, status: 500, times: 0 });
-    const result = await runCli(['apply', '-f', EXAMPLE, '--auto-approve', '--max-retries', '1', '--format', 'json'], {
-      env: env(),
+    sandbox.faults.add({
+      method: 'PATCH',
+      path: `/workspaces/${production?.id ?? ''}`,
+      status: 500,
+      times: 0,
     });
+    const result = await runCli(
+      ['apply', '-f', EXAMPLE, '--auto-approve', '--max-retries', '1', '--format', 'json'],
+      {
+        env: env(),
+      },
+    );
     expect(result.exitCode).toBe(1);
     const report = JSON.parse(result.stdout) as {
       results: { slug: string; status: string; error?: string }[];
@@ -124,7 +146,11 @@ describe('under faults, apply converges or says exactly what was and was not app
    * Applies a rename of `count` workspaces at 150 ms latency and sends `signal` to orws as soon
    * as the first workspace is reported updated.
    */
-  async function interruptedApply(count: number, signal: NodeJS.Signals, concurrency: number): Promise<CliResult> {
+  async function interruptedApply(
+    count: number,
+    signal: NodeJS.Signals,
+    concurrency: number,
+  ): Promise<CliResult> {
     const many = Array.from({ length: count }, (_, i) => ({ slug: `ws-${i}`, name: `old ${i}` }));
     await sandbox.close();
     sandbox = await startSandbox({ seed: many, latencyMs: 150 });

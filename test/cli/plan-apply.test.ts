@@ -6,8 +6,11 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { ROOT, TEST_KEY, runCli, sandboxEnv } from '../helpers/cli.js';
 
 const EXAMPLE = join(ROOT, 'examples/workspaces.yaml');
-const seed = (JSON.parse(readFileSync(join(ROOT, 'examples/sandbox-state.json'), 'utf8')) as { workspaces: never[] })
-  .workspaces;
+const seed = (
+  JSON.parse(readFileSync(join(ROOT, 'examples/sandbox-state.json'), 'utf8')) as {
+    workspaces: never[];
+  }
+).workspaces;
 
 let sandbox: Sandbox;
 let dir: string;
@@ -34,7 +37,9 @@ describe('orws plan', () => {
     const result = await runCli(['plan', '-f', EXAMPLE], { env: sandboxEnv(sandbox.baseUrl) });
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain('~ default_text_model: "openai/gpt-4o" → "anthropic/claude-sonnet-4"');
+    expect(result.stdout).toContain(
+      '~ default_text_model: "openai/gpt-4o" → "anthropic/claude-sonnet-4"',
+    );
     expect(result.stdout).toContain('~ slug: "staging" → "staging-eu"');
     expect(result.stdout).toContain('+ workspace "data-science"');
     expect(result.stdout).toContain('Plan: 1 to create, 2 to update, 1 unchanged, 1 unmanaged.');
@@ -44,9 +49,14 @@ describe('orws plan', () => {
   });
 
   it('--format json prints the plan document with exact bodies', async () => {
-    const result = await runCli(['plan', '-f', EXAMPLE, '--format', 'json'], { env: sandboxEnv(sandbox.baseUrl) });
+    const result = await runCli(['plan', '-f', EXAMPLE, '--format', 'json'], {
+      env: sandboxEnv(sandbox.baseUrl),
+    });
     expect(result.exitCode).toBe(0);
-    const plan = JSON.parse(result.stdout) as { changes: { slug: string; body: unknown; action: string }[]; base_url: string };
+    const plan = JSON.parse(result.stdout) as {
+      changes: { slug: string; body: unknown; action: string }[];
+      base_url: string;
+    };
     expect(plan.base_url).toBe(sandbox.baseUrl);
     expect(plan.changes.map((c) => [c.action, c.slug, c.body])).toEqual([
       [
@@ -69,7 +79,9 @@ describe('orws plan', () => {
 
   it('--detailed-exitcode exits 2 on changes and 0 without', async () => {
     const env = sandboxEnv(sandbox.baseUrl);
-    expect((await runCli(['plan', '-f', EXAMPLE, '--detailed-exitcode'], { env })).exitCode).toBe(2);
+    expect((await runCli(['plan', '-f', EXAMPLE, '--detailed-exitcode'], { env })).exitCode).toBe(
+      2,
+    );
     const clean = config('version: 1\nworkspaces:\n  - slug: research\n    name: Research\n');
     expect((await runCli(['plan', '-f', clean, '--detailed-exitcode'], { env })).exitCode).toBe(0);
     expect((await runCli(['plan', '-f', clean], { env })).exitCode).toBe(0);
@@ -95,17 +107,23 @@ describe('orws plan', () => {
   });
 
   it('refuses http:// to a host that is not loopback, before any request', async () => {
-    const result = await runCli(['plan', '-f', EXAMPLE, '--base-url', 'http://example.com/api/v1'], {
-      env: { OPENROUTER_MANAGEMENT_KEY: TEST_KEY },
-    });
+    const result = await runCli(
+      ['plan', '-f', EXAMPLE, '--base-url', 'http://example.com/api/v1'],
+      {
+        env: { OPENROUTER_MANAGEMENT_KEY: TEST_KEY },
+      },
+    );
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/clear text/);
   });
 
   it('--target limits the plan', async () => {
-    const result = await runCli(['plan', '-f', EXAMPLE, '--target', 'production', '--format', 'json'], {
-      env: sandboxEnv(sandbox.baseUrl),
-    });
+    const result = await runCli(
+      ['plan', '-f', EXAMPLE, '--target', 'production', '--format', 'json'],
+      {
+        env: sandboxEnv(sandbox.baseUrl),
+      },
+    );
     const plan = JSON.parse(result.stdout) as { changes: { slug: string }[] };
     expect(plan.changes.map((c) => c.slug)).toEqual(['production']);
   });
@@ -121,8 +139,16 @@ describe('orws apply', () => {
     const staging = sandbox.workspaces().find((w) => w.slug === 'staging-eu');
     expect(writes().map((r) => [r.method, r.path, r.body])).toEqual(
       expect.arrayContaining([
-        ['PATCH', `/workspaces/${production?.id ?? ''}`, { default_text_model: 'anthropic/claude-sonnet-4' }],
-        ['PATCH', `/workspaces/${staging?.id ?? ''}`, { name: 'Staging (EU)', slug: 'staging-eu', description: null }],
+        [
+          'PATCH',
+          `/workspaces/${production?.id ?? ''}`,
+          { default_text_model: 'anthropic/claude-sonnet-4' },
+        ],
+        [
+          'PATCH',
+          `/workspaces/${staging?.id ?? ''}`,
+          { name: 'Staging (EU)', slug: 'staging-eu', description: null },
+        ],
         [
           'POST',
           '/workspaces',
@@ -163,12 +189,23 @@ describe('orws apply', () => {
   });
 
   it('goes on past a failed workspace, says which were changed and which not, exits 1, and a re-run converges', async () => {
-    sandbox.faults.add({ method: 'PATCH', path: '/workspaces/*', status: 400, times: 1, body: '{"error":{"code":400,"message":"Invalid request parameters"}}' });
+    sandbox.faults.add({
+      method: 'PATCH',
+      path: '/workspaces/*',
+      status: 400,
+      times: 1,
+      body: '{"error":{"code":400,"message":"Invalid request parameters"}}',
+    });
     const env = { ...sandboxEnv(sandbox.baseUrl) };
-    const result = await runCli(['apply', '-f', EXAMPLE, '--auto-approve', '--concurrency', '1', '--max-retries', '0'], { env });
+    const result = await runCli(
+      ['apply', '-f', EXAMPLE, '--auto-approve', '--concurrency', '1', '--max-retries', '0'],
+      { env },
+    );
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(/failed: .*400/);
-    expect(result.stdout).toContain('Apply incomplete: 2 applied, 0 already applied, 1 failed, 0 not attempted.');
+    expect(result.stdout).toContain(
+      'Apply incomplete: 2 applied, 0 already applied, 1 failed, 0 not attempted.',
+    );
     const rerun = await runCli(['apply', '-f', EXAMPLE, '--auto-approve'], { env });
     expect(rerun.exitCode).toBe(0);
     expect(rerun.stdout).toContain('Apply complete: 1 applied');
@@ -181,7 +218,10 @@ describe('orws apply', () => {
       env: sandboxEnv(sandbox.baseUrl),
     });
     expect(result.exitCode).toBe(0);
-    const report = JSON.parse(result.stdout) as { results: { slug: string; status: string; body: unknown }[]; summary: unknown };
+    const report = JSON.parse(result.stdout) as {
+      results: { slug: string; status: string; body: unknown }[];
+      summary: unknown;
+    };
     expect(report.results.map((r) => [r.slug, r.status])).toEqual([
       ['data-science', 'applied'],
       ['production', 'applied'],
@@ -197,11 +237,17 @@ describe('the management key', () => {
     sandbox.faults.add({ method: 'PATCH', path: '/workspaces/*', status: 500, times: 0 });
     const runs = await Promise.all([
       runCli(['plan', '-f', EXAMPLE, '--log-level', 'trace'], { env }),
-      runCli(['apply', '-f', EXAMPLE, '--auto-approve', '--log-level', 'trace', '--max-retries', '1'], { env }),
+      runCli(
+        ['apply', '-f', EXAMPLE, '--auto-approve', '--log-level', 'trace', '--max-retries', '1'],
+        { env },
+      ),
       runCli(['export', '--log-level', 'trace'], { env }),
-      runCli(['plan', '-f', EXAMPLE, '--log-level', 'trace', '--base-url', 'http://127.0.0.1:1/api/v1'], {
-        env: { OPENROUTER_MANAGEMENT_KEY: TEST_KEY },
-      }),
+      runCli(
+        ['plan', '-f', EXAMPLE, '--log-level', 'trace', '--base-url', 'http://127.0.0.1:1/api/v1'],
+        {
+          env: { OPENROUTER_MANAGEMENT_KEY: TEST_KEY },
+        },
+      ),
     ]);
     for (const run of runs) {
       expect(run.stdout + run.stderr).not.toContain(TEST_KEY);

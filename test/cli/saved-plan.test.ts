@@ -6,8 +6,11 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { ROOT, TEST_KEY, runCli, sandboxEnv } from '../helpers/cli.js';
 
 const EXAMPLE = join(ROOT, 'examples/workspaces.yaml');
-const seed = (JSON.parse(readFileSync(join(ROOT, 'examples/sandbox-state.json'), 'utf8')) as { workspaces: never[] })
-  .workspaces;
+const seed = (
+  JSON.parse(readFileSync(join(ROOT, 'examples/sandbox-state.json'), 'utf8')) as {
+    workspaces: never[];
+  }
+).workspaces;
 
 let sandbox: Sandbox;
 let dir: string;
@@ -34,7 +37,9 @@ async function savePlan(): Promise<void> {
 
 describe('plan --out', () => {
   it('writes the same document --format json prints, without the key', async () => {
-    const result = await runCli(['plan', '-f', EXAMPLE, '--out', planFile, '--format', 'json'], { env: env() });
+    const result = await runCli(['plan', '-f', EXAMPLE, '--out', planFile, '--format', 'json'], {
+      env: env(),
+    });
     const saved = readFileSync(planFile, 'utf8');
     expect(saved).toBe(result.stdout);
     expect(saved).not.toContain(TEST_KEY);
@@ -49,8 +54,14 @@ describe('apply PLANFILE', () => {
     const result = await runCli(['apply', planFile], { env: env() });
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
-    expect(writes().map((r) => r.body).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual(
-      plan.changes.map((c) => c.body).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    expect(
+      writes()
+        .map((r) => r.body)
+        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    ).toEqual(
+      plan.changes
+        .map((c) => c.body)
+        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
     );
     const after = await runCli(['plan', '-f', EXAMPLE, '--detailed-exitcode'], { env: env() });
     expect(after.exitCode).toBe(0);
@@ -63,7 +74,11 @@ describe('apply PLANFILE', () => {
     const again = await runCli(['apply', planFile, '--format', 'json'], { env: env() });
     expect(again.exitCode).toBe(0);
     const report = JSON.parse(again.stdout) as { results: { status: string }[] };
-    expect(report.results.map((r) => r.status)).toEqual(['already-applied', 'already-applied', 'already-applied']);
+    expect(report.results.map((r) => r.status)).toEqual([
+      'already-applied',
+      'already-applied',
+      'already-applied',
+    ]);
     expect(writes()).toEqual([]);
   });
 
@@ -83,7 +98,9 @@ describe('apply PLANFILE', () => {
     sandbox.edit('production', { default_image_model: 'other/model' });
     const result = await runCli(['apply', planFile], { env: env() });
     expect(result.exitCode).toBe(0);
-    expect(sandbox.workspaces().find((w) => w.slug === 'production')?.default_image_model).toBe('other/model');
+    expect(sandbox.workspaces().find((w) => w.slug === 'production')?.default_image_model).toBe(
+      'other/model',
+    );
   });
 
   it('refuses when a workspace to create appeared since the plan; sends nothing', async () => {
@@ -92,7 +109,9 @@ describe('apply PLANFILE', () => {
     sandbox.clearRequests();
     const result = await runCli(['apply', planFile], { env: env() });
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(/workspace "data-science" was to be created, but a workspace with that slug appeared since the plan/);
+    expect(result.stderr).toMatch(
+      /workspace "data-science" was to be created, but a workspace with that slug appeared since the plan/,
+    );
     expect(writes()).toEqual([]);
   });
 
@@ -148,7 +167,9 @@ describe('export', () => {
     const result = await runCli(['export', '--out', exported], { env: env() });
     expect(result.exitCode).toBe(0);
     const text = readFileSync(exported, 'utf8');
-    expect(text.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=.*schema\/workspaces\.schema\.json$/);
+    expect(text.split('\n')[0]).toMatch(
+      /^# yaml-language-server: \$schema=.*schema\/workspaces\.schema\.json$/,
+    );
     const slugs = [...text.matchAll(/^ {4}slug: (.+)$/gm)].map((m) => m[1]);
     expect(slugs).toEqual(['production', 'research', 'sandbox', 'staging']);
     expect((await runCli(['validate', '-f', exported])).exitCode).toBe(0);
@@ -167,9 +188,12 @@ describe('export', () => {
 
 describe('drift check (plan --detailed-exitcode)', () => {
   it('exits 1 on an error, distinct from 2 (drift) and 0 (clean)', async () => {
-    const result = await runCli(['plan', '-f', EXAMPLE, '--detailed-exitcode', '--max-retries', '0'], {
-      env: { ...env(), OPENROUTER_BASE_URL: 'http://127.0.0.1:9/api/v1' },
-    });
+    const result = await runCli(
+      ['plan', '-f', EXAMPLE, '--detailed-exitcode', '--max-retries', '0'],
+      {
+        env: { ...env(), OPENROUTER_BASE_URL: 'http://127.0.0.1:9/api/v1' },
+      },
+    );
     expect(result.exitCode).toBe(1);
   });
 });

@@ -19,8 +19,10 @@ describe('the config schema has one source', () => {
   });
 
   it('an entry allows exactly id and the writable fields, none read-only', () => {
-    const workspace = (configSchema as { definitions: { workspace: { properties: object } } }).definitions.workspace;
+    const workspace = (configSchema as { definitions: { workspace: { properties: object } } })
+      .definitions.workspace;
     expect(Object.keys(workspace.properties).sort()).toEqual(['id', ...WRITABLE_FIELDS].sort());
-    for (const field of READ_ONLY_FIELDS) expect(Object.keys(workspace.properties)).not.toContain(field);
+    for (const field of READ_ONLY_FIELDS)
+      expect(Object.keys(workspace.properties)).not.toContain(field);
   });
 });

@@ -34,12 +34,10 @@ function orwsInvocations(script: string): string[][] {
 /** Parses `args` with orws's own command line; returns the command it dispatched to. */
 async function parseWithOrws(args: string[]): Promise<string> {
   let dispatched = '';
-  const record =
-    (name: string) =>
-    (): Promise<number> => {
-      dispatched = name;
-      return Promise.resolve(0);
-    };
+  const record = (name: string) => (): Promise<number> => {
+    dispatched = name;
+    return Promise.resolve(0);
+  };
   const handlers: CommandHandlers = {
     validate: record('validate'),
     plan: record('plan'),
@@ -50,7 +48,8 @@ async function parseWithOrws(args: string[]): Promise<string> {
   };
   const { program } = createProgram(handlers, '0.0.0');
   program.configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
-  for (const command of program.commands) command.configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
+  for (const command of program.commands)
+    command.configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
   await program.parseAsync(['node', 'orws', ...args]);
   return dispatched;
 }
@@ -83,7 +82,8 @@ describe('the CI examples', () => {
       it('pins Node 20 or newer and takes the key from a secret', () => {
         const text = readFileSync(file, 'utf8');
         expect(text).toMatch(/node-version: 2\d|image: node:2\d/);
-        if (file.includes('github')) expect(text).toContain('${{ secrets.OPENROUTER_MANAGEMENT_KEY }}');
+        if (file.includes('github'))
+          expect(text).toContain('${{ secrets.OPENROUTER_MANAGEMENT_KEY }}');
       });
     });
   }

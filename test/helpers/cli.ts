@@ -32,7 +32,12 @@ export interface CliOptions {
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !name.startsWith('OPENROUTER_') && name !== 'NO_COLOR' && name !== 'FORCE_COLOR') {
+    if (
+      value !== undefined &&
+      !name.startsWith('OPENROUTER_') &&
+      name !== 'NO_COLOR' &&
+      name !== 'FORCE_COLOR'
+    ) {
       env[name] = value;
     }
   }

@@ -23,19 +23,84 @@ describe('computePlan: the body holds exactly the managed fields that differ', (
     desired: Record<string, unknown>;
     body: Record<string, unknown> | undefined;
   }[] = [
-    { name: 'absent field is never compared', remote: { description: 'x' }, desired: {}, body: undefined },
-    { name: 'equal value', remote: { description: 'x' }, desired: { description: 'x' }, body: undefined },
-    { name: 'different value', remote: { description: 'x' }, desired: { description: 'y' }, body: { description: 'y' } },
-    { name: 'null clears a value', remote: { description: 'x' }, desired: { description: null }, body: { description: null } },
-    { name: 'null matches null', remote: { description: null }, desired: { description: null }, body: undefined },
-    { name: 'value replaces null', remote: { default_text_model: null }, desired: { default_text_model: 'a/b' }, body: { default_text_model: 'a/b' } },
-    { name: 'key ids compared as a set', remote: { io_logging_api_key_ids: [2, 1] }, desired: { io_logging_api_key_ids: [1, 2] }, body: undefined },
-    { name: 'key ids differ', remote: { io_logging_api_key_ids: [1] }, desired: { io_logging_api_key_ids: [1, 2] }, body: { io_logging_api_key_ids: [1, 2] } },
-    { name: '[] differs from null', remote: { io_logging_api_key_ids: null }, desired: { io_logging_api_key_ids: [] }, body: { io_logging_api_key_ids: [] } },
-    { name: 'null differs from []', remote: { io_logging_api_key_ids: [] }, desired: { io_logging_api_key_ids: null }, body: { io_logging_api_key_ids: null } },
-    { name: 'boolean', remote: { is_observability_broadcast_enabled: false }, desired: { is_observability_broadcast_enabled: true }, body: { is_observability_broadcast_enabled: true } },
-    { name: 'number', remote: { io_logging_sampling_rate: 1 }, desired: { io_logging_sampling_rate: 0.5 }, body: { io_logging_sampling_rate: 0.5 } },
-    { name: 'integer 1 equals 1.0', remote: { io_logging_sampling_rate: 1 }, desired: { io_logging_sampling_rate: 1.0 }, body: undefined },
+    {
+      name: 'absent field is never compared',
+      remote: { description: 'x' },
+      desired: {},
+      body: undefined,
+    },
+    {
+      name: 'equal value',
+      remote: { description: 'x' },
+      desired: { description: 'x' },
+      body: undefined,
+    },
+    {
+      name: 'different value',
+      remote: { description: 'x' },
+      desired: { description: 'y' },
+      body: { description: 'y' },
+    },
+    {
+      name: 'null clears a value',
+      remote: { description: 'x' },
+      desired: { description: null },
+      body: { description: null },
+    },
+    {
+      name: 'null matches null',
+      remote: { description: null },
+      desired: { description: null },
+      body: undefined,
+    },
+    {
+      name: 'value replaces null',
+      remote: { default_text_model: null },
+      desired: { default_text_model: 'a/b' },
+      body: { default_text_model: 'a/b' },
+    },
+    {
+      name: 'key ids compared as a set',
+      remote: { io_logging_api_key_ids: [2, 1] },
+      desired: { io_logging_api_key_ids: [1, 2] },
+      body: undefined,
+    },
+    {
+      name: 'key ids differ',
+      remote: { io_logging_api_key_ids: [1] },
+      desired: { io_logging_api_key_ids: [1, 2] },
+      body: { io_logging_api_key_ids: [1, 2] },
+    },
+    {
+      name: '[] differs from null',
+      remote: { io_logging_api_key_ids: null },
+      desired: { io_logging_api_key_ids: [] },
+      body: { io_logging_api_key_ids: [] },
+    },
+    {
+      name: 'null differs from []',
+      remote: { io_logging_api_key_ids: [] },
+      desired: { io_logging_api_key_ids: null },
+      body: { io_logging_api_key_ids: null },
+    },
+    {
+      name: 'boolean',
+      remote: { is_observability_broadcast_enabled: false },
+      desired: { is_observability_broadcast_enabled: true },
+      body: { is_observability_broadcast_enabled: true },
+    },
+    {
+      name: 'number',
+      remote: { io_logging_sampling_rate: 1 },
+      desired: { io_logging_sampling_rate: 0.5 },
+      body: { io_logging_sampling_rate: 0.5 },
+    },
+    {
+      name: 'integer 1 equals 1.0',
+      remote: { io_logging_sampling_rate: 1 },
+      desired: { io_logging_sampling_rate: 1.0 },
+      body: undefined,
+    },
     {
       name: 'only differing fields among several managed',
       remote: { name: 'P', description: 'd', default_provider_sort: 'price' },
@@ -61,9 +126,19 @@ describe('computePlan: the body holds exactly the managed fields that differ', (
 
 describe('computePlan: operations', () => {
   it('tests each current value before replacing it', () => {
-    const remote = workspace({ slug: 'prod', default_text_model: 'openai/gpt-4o', io_logging_api_key_ids: [1] });
+    const remote = workspace({
+      slug: 'prod',
+      default_text_model: 'openai/gpt-4o',
+      io_logging_api_key_ids: [1],
+    });
     const result = plan(
-      [entry({ slug: 'prod', default_text_model: 'anthropic/claude-sonnet-4', io_logging_api_key_ids: [1, 2] })],
+      [
+        entry({
+          slug: 'prod',
+          default_text_model: 'anthropic/claude-sonnet-4',
+          io_logging_api_key_ids: [1, 2],
+        }),
+      ],
       [remote],
     );
     expect(result.changes[0]?.operations).toEqual([
@@ -91,7 +166,10 @@ describe('computePlan: operations', () => {
 describe('computePlan: identity, create, unmanaged', () => {
   it('renames by pinned id', () => {
     const remote = workspace({ slug: 'staging', name: 'Staging' });
-    const result = plan([entry({ slug: 'staging-eu', name: 'Staging' }, { id: remote.id })], [remote]);
+    const result = plan(
+      [entry({ slug: 'staging-eu', name: 'Staging' }, { id: remote.id })],
+      [remote],
+    );
     expect(result.changes).toEqual([
       {
         action: 'update',
@@ -135,7 +213,12 @@ describe('computePlan: identity, create, unmanaged', () => {
       plan([entry({ slug: 'new' }, { line: 7 })], []);
     } catch (error) {
       expect((error as ConfigError).issues).toEqual([
-        expect.objectContaining({ file: 'workspaces.yaml', line: 7, col: 5, message: expect.stringContaining('without a name') as string }),
+        expect.objectContaining({
+          file: 'workspaces.yaml',
+          line: 7,
+          col: 5,
+          message: expect.stringContaining('without a name') as string,
+        }),
       ]);
     }
   });
@@ -149,8 +232,16 @@ describe('computePlan: identity, create, unmanaged', () => {
   it('refuses two entries naming the same workspace', () => {
     const remote = workspace({ slug: 'prod' });
     expect(() =>
-      plan([entry({ slug: 'prod' }, { line: 3 }), entry({ slug: 'other' }, { id: remote.id, line: 9 })], [remote]),
-    ).toThrow(/workspaces.yaml:9:5: this entry and the one at workspaces.yaml:3:5 both name workspace "prod"/);
+      plan(
+        [
+          entry({ slug: 'prod' }, { line: 3 }),
+          entry({ slug: 'other' }, { id: remote.id, line: 9 }),
+        ],
+        [remote],
+      ),
+    ).toThrow(
+      /workspaces.yaml:9:5: this entry and the one at workspaces.yaml:3:5 both name workspace "prod"/,
+    );
   });
 
   it('lists remote workspaces no entry names as unmanaged, sorted by slug, and never changes them', () => {
@@ -168,7 +259,11 @@ describe('computePlan: identity, create, unmanaged', () => {
 
   it('sorts changes by slug', () => {
     const result = plan(
-      [entry({ slug: 'c', name: 'C' }), entry({ slug: 'a', name: 'A' }), entry({ slug: 'b', name: 'B' })],
+      [
+        entry({ slug: 'c', name: 'C' }),
+        entry({ slug: 'a', name: 'A' }),
+        entry({ slug: 'b', name: 'B' }),
+      ],
       [workspace({ slug: 'b', name: 'old' })],
     );
     expect(result.changes.map((c) => c.slug)).toEqual(['a', 'b', 'c']);
@@ -187,7 +282,14 @@ describe('computePlan: identity, create, unmanaged', () => {
       summary: { create: 0, update: 0, unchanged: 0, unmanaged: 0 },
     });
     expect(Object.keys(result)).toEqual([
-      'format_version', 'tool_version', 'created_at', 'base_url', 'changes', 'unchanged', 'unmanaged', 'summary',
+      'format_version',
+      'tool_version',
+      'created_at',
+      'base_url',
+      'changes',
+      'unchanged',
+      'unmanaged',
+      'summary',
     ]);
   });
 });
@@ -211,7 +313,9 @@ describe('computePlan: renames onto a taken slug', () => {
   it('refuses a rename onto the slug of a workspace that keeps it', () => {
     const staging = workspace({ slug: 'staging' });
     const other = workspace({ slug: 'staging-eu' });
-    expect(() => plan([entry({ slug: 'staging-eu' }, { id: staging.id, line: 4 })], [staging, other])).toThrow(
+    expect(() =>
+      plan([entry({ slug: 'staging-eu' }, { id: staging.id, line: 4 })], [staging, other]),
+    ).toThrow(
       `workspaces.yaml:4:5: cannot rename "staging" to "staging-eu": that slug belongs to workspace ${other.id} (an unmanaged workspace), which keeps it`,
     );
   });
@@ -219,7 +323,10 @@ describe('computePlan: renames onto a taken slug', () => {
   it('allows it when the holder is itself renamed away', () => {
     const a = workspace({ slug: 'old' });
     const b = workspace({ slug: 'new' });
-    const result = plan([entry({ slug: 'new' }, { id: a.id }), entry({ slug: 'newer' }, { id: b.id })], [a, b]);
+    const result = plan(
+      [entry({ slug: 'new' }, { id: a.id }), entry({ slug: 'newer' }, { id: b.id })],
+      [a, b],
+    );
     expect(result.changes.map((c) => c.body)).toEqual([{ slug: 'new' }, { slug: 'newer' }]);
   });
 });

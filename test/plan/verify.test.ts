@@ -17,14 +17,20 @@ function onlyChange(entries: ReturnType<typeof entry>[], current: Workspace[]): 
 }
 
 describe('verifyChange', () => {
-  const remote = workspace({ slug: 'prod', default_text_model: 'a/old', io_logging_api_key_ids: [1, 2] });
+  const remote = workspace({
+    slug: 'prod',
+    default_text_model: 'a/old',
+    io_logging_api_key_ids: [1, 2],
+  });
   const change = onlyChange(
     [entry({ slug: 'prod', default_text_model: 'a/new', io_logging_api_key_ids: [3] })],
     [remote],
   );
 
   it('is pending when the workspace still has the values the plan saw (key ids as a set)', () => {
-    expect(verifyChange(change, { ...remote, io_logging_api_key_ids: [2, 1] })).toEqual({ state: 'pending' });
+    expect(verifyChange(change, { ...remote, io_logging_api_key_ids: [2, 1] })).toEqual({
+      state: 'pending',
+    });
   });
 
   it('is applied when the workspace already holds every planned value', () => {
@@ -36,7 +42,9 @@ describe('verifyChange', () => {
     const state = verifyChange(change, { ...remote, default_text_model: 'someone/else' });
     expect(state).toEqual({
       state: 'stale',
-      reasons: [`workspace "prod" (${remote.id}): default_text_model was "a/old" when planned, now "someone/else"`],
+      reasons: [
+        `workspace "prod" (${remote.id}): default_text_model was "a/old" when planned, now "someone/else"`,
+      ],
     });
   });
 
@@ -48,7 +56,9 @@ describe('verifyChange', () => {
   });
 
   it('ignores fields the plan does not touch', () => {
-    expect(verifyChange(change, { ...remote, name: 'renamed by someone' })).toEqual({ state: 'pending' });
+    expect(verifyChange(change, { ...remote, name: 'renamed by someone' })).toEqual({
+      state: 'pending',
+    });
   });
 
   const create = onlyChange([entry({ slug: 'new', name: 'New' })], []);
@@ -61,7 +71,9 @@ describe('verifyChange', () => {
     const other = workspace({ slug: 'new', name: 'Someone else' });
     expect(verifyChange(create, other)).toEqual({
       state: 'stale',
-      reasons: [`workspace "new" was to be created, but a workspace with that slug appeared since the plan (id ${other.id})`],
+      reasons: [
+        `workspace "new" was to be created, but a workspace with that slug appeared since the plan (id ${other.id})`,
+      ],
     });
   });
 

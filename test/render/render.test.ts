@@ -36,7 +36,9 @@ describe('renderPlanText', () => {
     expect(text).toContain('+ workspace "research"');
     expect(text).toContain('+ name: "Research"');
     expect(text).toContain('sandbox');
-    expect(text.trimEnd().split('\n').at(-1)).toBe('Plan: 1 to create, 1 to update, 0 unchanged, 1 unmanaged.');
+    expect(text.trimEnd().split('\n').at(-1)).toBe(
+      'Plan: 1 to create, 1 to update, 0 unchanged, 1 unmanaged.',
+    );
     expect(text).not.toContain(ESC);
   });
 
@@ -61,7 +63,9 @@ describe('renderPlanJson', () => {
 describe('renderPlanMarkdown', () => {
   it('starts with a complete summary table and has one <details> per change', () => {
     const current = [workspace({ slug: 'a', name: 'old' }), workspace({ slug: 'b', name: 'old' })];
-    const md = renderPlanMarkdown(plan([entry({ slug: 'a', name: 'A' }), entry({ slug: 'b', name: 'B' })], current));
+    const md = renderPlanMarkdown(
+      plan([entry({ slug: 'a', name: 'A' }), entry({ slug: 'b', name: 'B' })], current),
+    );
     expect(md).toMatch(/\| ✏️ update \| 2 \|/);
     expect(md.match(/<details>/g)).toHaveLength(2);
     expect(md).not.toContain(ESC);
@@ -69,7 +73,9 @@ describe('renderPlanMarkdown', () => {
 
   it('escapes values so a description cannot break the table or inject HTML', () => {
     const evil = 'a | b `code` <script>alert(1)</script> @someone **bold**';
-    const md = renderPlanMarkdown(plan([entry({ slug: 'a', description: evil })], [workspace({ slug: 'a' })]));
+    const md = renderPlanMarkdown(
+      plan([entry({ slug: 'a', description: evil })], [workspace({ slug: 'a' })]),
+    );
     const row = md.split('\n').find((line) => line.startsWith('| description'));
     expect(row).toBeDefined();
     // Exactly the 4 cell separators of a 3-column row: the value's own `|` is escaped.
@@ -85,7 +91,9 @@ describe('renderPlanMarkdown', () => {
     for (let i = 0; i < 5000; i += 1) {
       const slug = `ws-${String(i).padStart(5, '0')}`;
       current.push(workspace({ slug, description: 'x'.repeat(200) }));
-      entries.push(entry({ slug, description: 'y'.repeat(200), default_text_model: 'openai/gpt-4o' }));
+      entries.push(
+        entry({ slug, description: 'y'.repeat(200), default_text_model: 'openai/gpt-4o' }),
+      );
     }
     const md = renderPlanMarkdown(plan(entries, current));
     expect(md.length).toBeLessThanOrEqual(MARKDOWN_LIMIT);
