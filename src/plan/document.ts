@@ -1,65 +1,10 @@
-import { Ajv } from 'ajv';
 import { PlanFileError } from '../errors.js';
-import { WRITABLE_FIELDS } from '../schema/fields.js';
+import validatePlanDocument from '../schema/generated/validate-plan.js';
 import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
-
-const ref = {
-  type: 'object',
-  required: ['id', 'slug'],
-  properties: { id: { type: 'string' }, slug: { type: 'string' } },
-};
-
-const fieldName = { enum: [...WRITABLE_FIELDS] };
-
-/** The shape of the plan document (SPEC §3), checked before a saved plan is trusted. */
-const planDocumentSchema = {
-  type: 'object',
-  required: ['format_version', 'base_url', 'changes', 'unchanged', 'unmanaged', 'summary'],
-  properties: {
-    format_version: { type: 'integer' },
-    tool_version: { type: 'string' },
-    created_at: { type: 'string' },
-    base_url: { type: 'string' },
-    changes: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['action', 'slug', 'body', 'fields', 'operations'],
-        properties: {
-          action: { enum: ['create', 'update'] },
-          id: { type: 'string' },
-          slug: { type: 'string' },
-          body: { type: 'object', propertyNames: fieldName },
-          fields: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['field', 'after'],
-              properties: { field: fieldName },
-            },
-          },
-          operations: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['op', 'path'],
-              properties: { op: { enum: ['test', 'replace', 'add'] }, path: { type: 'string' } },
-            },
-          },
-        },
-        if: { properties: { action: { const: 'update' } } },
-        then: { required: ['id'] },
-      },
-    },
-    unchanged: { type: 'array', items: ref },
-    unmanaged: { type: 'array', items: ref },
-    summary: { type: 'object' },
-  },
-} as const;
 
 /**
  * Reads a plan document written by `orws plan --out`. Checks its format version first (a
- * newer orws may write a format this one cannot apply), then its shape.
+ * newer orws may write a format this one cannot apply), then its shape (schema/plan.schema.json).
  *
  * @throws PlanFileError naming `source` and what is wrong.
  */
@@ -78,9 +23,8 @@ export function parsePlanDocument(text: string, source: string): Plan {
       `${source} has plan format_version ${JSON.stringify(value.format_version)}; this orws applies format_version ${PLAN_FORMAT_VERSION} only. Make the plan again with this orws.`,
     );
   }
-  const validate = new Ajv({ allErrors: false, strict: false }).compile(planDocumentSchema);
-  if (!validate(value)) {
-    const error = validate.errors?.[0];
+  if (!validatePlanDocument(value)) {
+    const error = validatePlanDocument.errors?.[0];
     const where =
       error?.instancePath === '' || error === undefined ? '' : ` at ${error.instancePath}`;
     throw new PlanFileError(
