@@ -66,6 +66,16 @@ function useColor(options: { color: boolean }): boolean {
   return colorAllowed(options) && process.stdout.isTTY;
 }
 
+/** Writes a file orws was asked to write; a failure names the file and the reason. */
+async function writeOutput(path: string, text: string): Promise<void> {
+  try {
+    await writeFile(path, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new UsageError(`cannot write ${path}: ${code}`);
+  }
+}
+
 interface Connection {
   baseUrl: string;
   client: Client;
@@ -123,7 +133,7 @@ export function runValidate(options: FileOptions): Promise<number> {
 export function runPlan(options: PlanOptions): Promise<number> {
   return guard(async () => {
     const { plan } = await planAgainstRemote(await loadConfig(options.file), options);
-    if (options.out !== undefined) await writeFile(options.out, renderPlanJson(plan));
+    if (options.out !== undefined) await writeOutput(options.out, renderPlanJson(plan));
     if (options.format === 'json') out(renderPlanJson(plan));
     else if (options.format === 'markdown') {
       const { renderPlanMarkdown } = await import('../render/markdown.js');
@@ -268,7 +278,7 @@ export function runExport(options: ExportOptions): Promise<number> {
     const text = renderExport(workspaces, schemaPath);
     if (options.out === undefined) out(text);
     else {
-      await writeFile(options.out, text);
+      await writeOutput(options.out, text);
       err(`Exported ${workspaces.length} workspaces to ${options.out}.\n`);
     }
     return 0;

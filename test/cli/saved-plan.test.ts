@@ -197,3 +197,19 @@ describe('drift check (plan --detailed-exitcode)', () => {
     expect(result.exitCode).toBe(1);
   });
 });
+
+describe('output files', () => {
+  it('a plan file that cannot be written is a clear error, exit 1', async () => {
+    const result = await runCli(
+      ['plan', '-f', EXAMPLE, '--out', join(dir, 'missing-dir', 'plan.json')],
+      {
+        env: env(),
+      },
+    );
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(
+      `orws: error: cannot write ${join(dir, 'missing-dir', 'plan.json')}: ENOENT`,
+    );
+    expect(result.stderr).not.toContain('internal error');
+  });
+});
