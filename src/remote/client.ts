@@ -22,7 +22,7 @@ import {
 import {
   validateListWorkspacesResponse,
   validateWorkspaceEnvelope,
-  type ResponseValidateFunction,
+  type ValidateFunction,
 } from '../schema/generated/validate-response.js';
 import { AdaptiveLimiter, type SlotOutcome } from './limiter.js';
 import {
@@ -363,7 +363,7 @@ export function createClient(options: ClientOptions): Client {
   function parseBody(
     context: RequestContext,
     response: ReadResponse,
-    validate: ResponseValidateFunction,
+    validate: ValidateFunction,
   ): unknown {
     const { method, path } = context;
     const where = `${method} ${path}: ${statusLine(response.status, response.statusText)}`;

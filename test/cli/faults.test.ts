@@ -1,16 +1,18 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { ROOT, TEST_KEY, runCli, sandboxEnv, type CliResult } from '../helpers/cli.js';
+import {
+  EXAMPLE,
+  exampleSeed,
+  TEST_KEY,
+  runCli,
+  sandboxEnv,
+  type CliResult,
+} from '../helpers/cli.js';
 
-const EXAMPLE = join(ROOT, 'examples/workspaces.yaml');
-const seed = (
-  JSON.parse(readFileSync(join(ROOT, 'examples/sandbox-state.json'), 'utf8')) as {
-    workspaces: never[];
-  }
-).workspaces;
+const seed = exampleSeed();
 
 let sandbox: Sandbox;
 

@@ -1,16 +1,22 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { ROOT, TEST_KEY, runCli, sandboxEnv } from '../helpers/cli.js';
+import { EXAMPLE, exampleSeed, TEST_KEY, runCli, sandboxEnv } from '../helpers/cli.js';
 
-const EXAMPLE = join(ROOT, 'examples/workspaces.yaml');
-const seed = (
-  JSON.parse(readFileSync(join(ROOT, 'examples/sandbox-state.json'), 'utf8')) as {
-    workspaces: never[];
-  }
-).workspaces;
+const seed = exampleSeed();
+
+/** The POST body the example's new workspace gets: every field its entry and the defaults set. */
+const CREATE_DATA_SCIENCE = {
+  name: 'Data Science',
+  slug: 'data-science',
+  description: 'Notebooks and batch jobs',
+  default_text_model: 'openai/gpt-4o',
+  default_provider_sort: 'price',
+  is_observability_broadcast_enabled: false,
+  is_data_discount_logging_enabled: false,
+};
 
 let sandbox: Sandbox;
 let dir: string;
@@ -59,19 +65,7 @@ describe('orws plan', () => {
     };
     expect(plan.base_url).toBe(sandbox.baseUrl);
     expect(plan.changes.map((c) => [c.action, c.slug, c.body])).toEqual([
-      [
-        'create',
-        'data-science',
-        {
-          name: 'Data Science',
-          slug: 'data-science',
-          description: 'Notebooks and batch jobs',
-          default_text_model: 'openai/gpt-4o',
-          default_provider_sort: 'price',
-          is_observability_broadcast_enabled: false,
-          is_data_discount_logging_enabled: false,
-        },
-      ],
+      ['create', 'data-science', CREATE_DATA_SCIENCE],
       ['update', 'production', { default_text_model: 'anthropic/claude-sonnet-4' }],
       ['update', 'staging-eu', { name: 'Staging (EU)', slug: 'staging-eu', description: null }],
     ]);
@@ -149,19 +143,7 @@ describe('orws apply', () => {
           `/workspaces/${staging?.id ?? ''}`,
           { name: 'Staging (EU)', slug: 'staging-eu', description: null },
         ],
-        [
-          'POST',
-          '/workspaces',
-          {
-            name: 'Data Science',
-            slug: 'data-science',
-            description: 'Notebooks and batch jobs',
-            default_text_model: 'openai/gpt-4o',
-            default_provider_sort: 'price',
-            is_observability_broadcast_enabled: false,
-            is_data_discount_logging_enabled: false,
-          },
-        ],
+        ['POST', '/workspaces', CREATE_DATA_SCIENCE],
       ]),
     );
     expect(writes()).toHaveLength(3);

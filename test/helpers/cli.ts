@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SeedWorkspace } from '../../src/sandbox/index.js';
 
 /** The built CLI (npm test builds before vitest runs). */
 export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -63,4 +66,15 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
 /** The environment that points orws at a sandbox with the test key. */
 export function sandboxEnv(baseUrl: string): Record<string, string> {
   return { OPENROUTER_BASE_URL: baseUrl, OPENROUTER_MANAGEMENT_KEY: TEST_KEY };
+}
+
+/** The example config `npm run demo` plans. */
+export const EXAMPLE = join(ROOT, 'examples/workspaces.yaml');
+
+/** The workspaces of examples/sandbox-state.json (drifted from the example config). */
+export function exampleSeed(): SeedWorkspace[] {
+  const state = JSON.parse(readFileSync(join(ROOT, 'examples/sandbox-state.json'), 'utf8')) as {
+    workspaces: SeedWorkspace[];
+  };
+  return state.workspaces;
 }
