@@ -160,11 +160,15 @@ export function runApply(planFile: string | undefined, options: ApplyOptions): P
       if (options.format === 'json') out(renderApplyJson(emptyReport(), meta(plan)));
       return 0;
     }
-    if (options.autoApprove !== true && !(await confirm())) {
+    const interactive = options.autoApprove !== true;
+    if (interactive && !(await confirm())) {
       err('orws: apply cancelled; nothing was sent.\n');
       return 1;
     }
-    return runApplyPlan(plan, client, options, false);
+    // The world may move while a person reads the plan: after a confirmation, the workspaces
+    // the plan touches are re-read and a stale plan is refused, as for a plan file. With
+    // --auto-approve nothing waits between the listing and the writes, so nothing is re-read.
+    return runApplyPlan(plan, client, options, interactive);
   });
 }
 

@@ -147,6 +147,25 @@ describe.runIf(HAS_SCRIPT)('on a terminal', () => {
       expect(result.screen).not.toContain(ESC);
     });
 
+    it('apply re-reads after the confirmation and refuses what moved meanwhile', async () => {
+      const env = { ...sandboxEnv(sandbox.baseUrl), ...extraEnv };
+      const production = sandbox.workspaces().find((w) => w.slug === 'production');
+      if (production === undefined) throw new Error('the seed has production');
+      // Someone edits production while the plan is on screen: the edit lands just before the
+      // re-read that follows the confirmation (the listing before the plan does not trigger it).
+      sandbox.faults.add({
+        method: 'GET',
+        path: `/workspaces/${production.id}`,
+        edit: { target: production.id, fields: { default_text_model: 'someone/else' } },
+      });
+      const result = await runInTerminal(['apply', '-f', EXAMPLE, ...flags], env, 'yes\n');
+      expect(result.exitCode).toBe(1);
+      expect(result.screen).toContain(
+        'default_text_model was "openai/gpt-4o" when planned, now "someone/else"',
+      );
+      expect(sandbox.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    });
+
     it('a usage error and the help', async () => {
       const env = { ...sandboxEnv(sandbox.baseUrl), ...extraEnv };
       const [error, help] = await Promise.all([
