@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/index.js';
-import { computePlan, type Plan } from '../../src/plan/index.js';
+import type { Plan } from '../../src/plan/index.js';
 import { createClient, type Client } from '../../src/remote/index.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { StalePlanError } from '../../src/errors.js';
-import { desiredState, entry } from '../helpers/factories.js';
+import { entry, planOf } from '../helpers/factories.js';
 
 let sandbox: Sandbox;
 let client: Client;
@@ -25,13 +25,7 @@ afterEach(async () => {
 });
 
 async function planFor(entries: ReturnType<typeof entry>[]): Promise<Plan> {
-  return computePlan({
-    desired: desiredState(...entries),
-    current: await client.listWorkspaces(),
-    baseUrl: sandbox.baseUrl,
-    createdAt: '2026-11-28T10:00:00.000Z',
-    toolVersion: '0.1.0',
-  });
+  return planOf(entries, await client.listWorkspaces(), { baseUrl: sandbox.baseUrl });
 }
 
 describe('applyPlan against the sandbox', () => {

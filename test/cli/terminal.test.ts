@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { CLI, ROOT, runCli, sandboxEnv } from '../helpers/cli.js';
+import { CLI, ROOT, childEnv, runCli, sandboxEnv } from '../helpers/cli.js';
 
 /**
  * orws on a real pseudo-terminal: util-linux `script` runs it with stdin, stdout and stderr on
@@ -45,22 +45,11 @@ function runInTerminal(
   env: Record<string, string>,
   input = '',
 ): Promise<TtyResult> {
-  const base: Record<string, string> = { TERM: 'xterm-256color' };
-  for (const [name, value] of Object.entries(process.env)) {
-    if (
-      value !== undefined &&
-      !name.startsWith('OPENROUTER_') &&
-      name !== 'NO_COLOR' &&
-      name !== 'FORCE_COLOR'
-    ) {
-      base[name] = value;
-    }
-  }
   const command = [process.execPath, CLI, ...args].map(quote).join(' ');
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qfec', command, '/dev/null'], {
       cwd: ROOT,
-      env: { ...base, ...env },
+      env: childEnv({ TERM: 'xterm-256color', ...env }),
     });
     let screen = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (screen += chunk));

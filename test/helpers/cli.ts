@@ -27,12 +27,10 @@ export interface CliOptions {
 }
 
 /**
- * Spawns `orws` asynchronously, so a sandbox served by this same test process keeps
- * answering while it runs (spawnSync would block the event loop and the server with it).
- * The environment is the test process's, less every OPENROUTER_* and NO_COLOR variable,
- * plus `env`.
+ * The environment a spawned orws gets: the test process's, less every OPENROUTER_*, NO_COLOR
+ * and FORCE_COLOR variable, plus `extra` (where `undefined` removes a variable).
  */
-export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+export function childEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (
@@ -44,10 +42,20 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
       env[name] = value;
     }
   }
-  for (const [name, value] of Object.entries(options.env ?? {})) {
+  for (const [name, value] of Object.entries(extra)) {
     if (value === undefined) Reflect.deleteProperty(env, name);
     else env[name] = value;
   }
+  return env;
+}
+
+/**
+ * Spawns `orws` asynchronously, so a sandbox served by this same test process keeps
+ * answering while it runs (spawnSync would block the event loop and the server with it).
+ * The environment is `childEnv(options.env)`.
+ */
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const env = childEnv(options.env);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env });
     let stdout = '';

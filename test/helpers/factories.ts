@@ -1,4 +1,5 @@
 import type { DesiredState, DesiredWorkspace } from '../../src/config/types.js';
+import { computePlan, type Plan } from '../../src/plan/index.js';
 import type { Workspace, WorkspaceFields } from '../../src/schema/fields.js';
 
 let counter = 0;
@@ -44,4 +45,20 @@ export function entry(
 
 export function desiredState(...workspaces: DesiredWorkspace[]): DesiredState {
   return { files: ['workspaces.yaml'], workspaces };
+}
+
+/** The plan of `entries` against `current`, with a fixed clock, version and base URL. */
+export function planOf(
+  entries: readonly DesiredWorkspace[],
+  current: readonly Workspace[],
+  options: { targets?: string[]; baseUrl?: string } = {},
+): Plan {
+  return computePlan({
+    desired: desiredState(...entries),
+    current,
+    baseUrl: options.baseUrl ?? 'http://127.0.0.1:1/api/v1',
+    createdAt: '2026-11-28T10:00:00.000Z',
+    toolVersion: '0.1.0',
+    ...(options.targets === undefined ? {} : { targets: options.targets }),
+  });
 }

@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, UsageError } from '../../src/errors.js';
-import { computePlan } from '../../src/plan/index.js';
 import type { DesiredWorkspace } from '../../src/config/types.js';
 import type { Workspace } from '../../src/schema/fields.js';
-import { desiredState, entry, workspace } from '../helpers/factories.js';
+import { entry, planOf, workspace } from '../helpers/factories.js';
 
 function plan(entries: DesiredWorkspace[], current: Workspace[], targets?: string[]) {
-  return computePlan({
-    desired: desiredState(...entries),
-    current,
-    baseUrl: 'http://127.0.0.1:1/api/v1',
-    createdAt: '2026-11-28T10:00:00.000Z',
-    toolVersion: '0.1.0',
-    ...(targets === undefined ? {} : { targets }),
-  });
+  return planOf(entries, current, targets === undefined ? {} : { targets });
 }
 
 describe('computePlan: the body holds exactly the managed fields that differ', () => {

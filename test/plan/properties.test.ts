@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import jsonpatch, { type Operation } from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
 import type { DesiredWorkspace } from '../../src/config/types.js';
-import { computePlan, verifyChange, type Change, type Plan } from '../../src/plan/index.js';
+import { verifyChange, type Change, type Plan } from '../../src/plan/index.js';
 import { WRITABLE_FIELDS, type Workspace, type WritableField } from '../../src/schema/fields.js';
 import { scenarioArb, type Scenario } from '../helpers/arbitraries.js';
-import { desiredState, workspace } from '../helpers/factories.js';
+import { planOf, workspace } from '../helpers/factories.js';
 
 /*
  * Properties of computePlan and verifyChange over random valid desired/current pairs
@@ -21,14 +21,7 @@ function plan(
   entries: readonly DesiredWorkspace[],
   targets?: string[],
 ): Plan {
-  return computePlan({
-    desired: desiredState(...entries),
-    current,
-    baseUrl: 'http://127.0.0.1:1/api/v1',
-    createdAt: '2026-11-28T10:00:00.000Z',
-    toolVersion: '0.1.0',
-    ...(targets === undefined ? {} : { targets }),
-  });
+  return planOf(entries, current, targets === undefined ? {} : { targets });
 }
 
 /** Equality as the spec defines it: key-id lists as sets, `null` and `[]` different, the rest by value. */

@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { computePlan, verifyChange, type Change } from '../../src/plan/index.js';
+import { verifyChange, type Change } from '../../src/plan/index.js';
 import type { Workspace } from '../../src/schema/fields.js';
-import { desiredState, entry, workspace } from '../helpers/factories.js';
+import { entry, planOf, workspace } from '../helpers/factories.js';
 
 function onlyChange(entries: ReturnType<typeof entry>[], current: Workspace[]): Change {
-  const plan = computePlan({
-    desired: desiredState(...entries),
-    current,
-    baseUrl: 'http://127.0.0.1:1/api/v1',
-    createdAt: '2026-11-28T10:00:00.000Z',
-    toolVersion: '0.1.0',
-  });
-  const change = plan.changes[0];
+  const change = planOf(entries, current).changes[0];
   if (change === undefined) throw new Error('expected a change');
   return change;
 }

@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { computePlan, type Plan } from '../../src/plan/index.js';
+import type { Plan } from '../../src/plan/index.js';
 import { renderPlanJson } from '../../src/render/json.js';
 import { MARKDOWN_LIMIT, renderPlanMarkdown } from '../../src/render/markdown.js';
 import { renderPlanText } from '../../src/render/text.js';
 import type { Workspace } from '../../src/schema/fields.js';
-import { desiredState, entry, workspace } from '../helpers/factories.js';
+import { entry, planOf, workspace } from '../helpers/factories.js';
 
 function plan(entries: ReturnType<typeof entry>[], current: Workspace[]): Plan {
-  return computePlan({
-    desired: desiredState(...entries),
-    current,
-    baseUrl: 'https://openrouter.ai/api/v1',
-    createdAt: '2026-11-28T10:00:00.000Z',
-    toolVersion: '0.1.0',
-  });
+  return planOf(entries, current, { baseUrl: 'https://openrouter.ai/api/v1' });
 }
 
 const ESC = '\u001b[';
