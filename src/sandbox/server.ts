@@ -63,6 +63,11 @@ export interface RecordedRequest {
   status: number;
   /** The `Authorization` header as sent. */
   authorization: string | undefined;
+  /**
+   * How many requests the sandbox was handling when this one arrived, this one included: what
+   * a test reads to check a client's concurrency without timing it.
+   */
+  inFlight: number;
 }
 
 /** A running sandbox. */
@@ -488,6 +493,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const requests: RecordedRequest[] = [];
   const delays = new Delays();
+  let inFlight = 0;
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const method = (request.method ?? 'GET').toUpperCase();
@@ -500,7 +506,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       body: undefined,
       status: 0,
       authorization: request.headers.authorization,
+      inFlight: ++inFlight,
     };
+    response.once('close', () => {
+      inFlight -= 1;
+    });
     if (logRequests) requests.push(record);
     const rule = faults.take(method, path, query);
 

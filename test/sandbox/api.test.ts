@@ -506,6 +506,7 @@ describe('the request record', () => {
         body: undefined,
         status: 200,
         authorization: `Bearer ${KEY}`,
+        inFlight: 1,
       },
       {
         method: 'PATCH',
@@ -514,6 +515,7 @@ describe('the request record', () => {
         body: { name: 'Renamed' },
         status: 200,
         authorization: `Bearer ${KEY}`,
+        inFlight: 1,
       },
       {
         method: 'POST',
@@ -522,6 +524,7 @@ describe('the request record', () => {
         body: 'not json',
         status: 400,
         authorization: `Bearer ${KEY}`,
+        inFlight: 1,
       },
       {
         method: 'GET',
@@ -530,8 +533,16 @@ describe('the request record', () => {
         body: undefined,
         status: 401,
         authorization: undefined,
+        inFlight: 1,
       },
     ]);
+  });
+
+  it('records how many requests were in flight when each arrived', async () => {
+    const sb = await start({ seed: seeds(1), latencyMs: 100 });
+    await Promise.all([1, 2, 3].map(() => call(sb, 'GET', '/workspaces/ws-0')));
+    await call(sb, 'GET', '/workspaces/ws-0');
+    expect(sb.requests.map((r) => r.inFlight)).toEqual([1, 2, 3, 1]);
   });
 
   it('clearRequests empties the same array', async () => {
