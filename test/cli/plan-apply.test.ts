@@ -147,6 +147,7 @@ describe('orws apply', () => {
       ]),
     );
     expect(writes()).toHaveLength(3);
+    expect(sandbox.requests.filter((r) => r.method === 'DELETE')).toEqual([]); // never deletes
     expect(result.stdout).toContain('Apply complete: 3 applied');
 
     sandbox.clearRequests();
@@ -193,6 +194,20 @@ describe('orws apply', () => {
     expect(rerun.stdout).toContain('Apply complete: 1 applied');
     const final = await runCli(['plan', '-f', EXAMPLE, '--detailed-exitcode'], { env });
     expect(final.exitCode).toBe(0);
+  });
+
+  it('--target limits apply to the named workspaces', async () => {
+    const result = await runCli(
+      ['apply', '-f', EXAMPLE, '--auto-approve', '--target', 'production'],
+      {
+        env: sandboxEnv(sandbox.baseUrl),
+      },
+    );
+    expect(result.exitCode).toBe(0);
+    const production = sandbox.workspaces().find((w) => w.slug === 'production');
+    expect(writes().map((r) => [r.method, r.path])).toEqual([
+      ['PATCH', `/workspaces/${production?.id ?? ''}`],
+    ]);
   });
 
   it('apply --format json writes one result document', async () => {
