@@ -99,6 +99,18 @@ describe.runIf(HAS_SCRIPT)('on a terminal', () => {
     expect(result.screen).toContain(`${GREEN}Apply complete: 3 applied`);
   });
 
+  it('apply asks, and any answer but "yes" cancels: exit 1, nothing sent', async () => {
+    const result = await runInTerminal(
+      ['apply', '-f', EXAMPLE],
+      sandboxEnv(sandbox.baseUrl),
+      'y\n',
+    );
+    expect(result.exitCode).toBe(1);
+    expect(result.screen).toContain("Only 'yes' will be accepted to approve.");
+    expect(result.screen).toContain('apply cancelled; nothing was sent');
+    expect(sandbox.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+
   it('an empty NO_COLOR does not turn color off (no-color.org: "present and not an empty string")', async () => {
     const result = await runInTerminal(['plan', '-f', EXAMPLE], {
       ...sandboxEnv(sandbox.baseUrl),
