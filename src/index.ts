@@ -94,8 +94,7 @@ export {
   type SourcePosition,
 } from './errors.js';
 
-/** The API root orws talks to unless told otherwise (`--base-url`, `OPENROUTER_BASE_URL`). */
-export const DEFAULT_BASE_URL = 'https://openrouter.ai/api/v1';
+export { DEFAULT_BASE_URL } from './remote/settings.js';
 
 /** The version of this orws package, as its package.json states it (and plan documents record). */
 export const VERSION: string = readToolVersion();

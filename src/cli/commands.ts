@@ -23,7 +23,6 @@ import type {
 import { createProgress } from './progress.js';
 import { readToolVersion } from './version.js';
 
-const DEFAULT_BASE_URL = 'https://openrouter.ai/api/v1';
 const SCHEMA_FILE = new URL('../../schema/workspaces.schema.json', import.meta.url);
 
 /** The management key, once read: every text orws prints passes through `redact`. */
@@ -84,7 +83,7 @@ interface Connection {
 /** Reads the key and checks the base URL before any request; then makes the client. */
 function connect(options: CommonOptions): Connection {
   secret = readManagementKey(process.env);
-  const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
+  const baseUrl = checkBaseUrl(options.baseUrl);
   const progress = createProgress(process.stderr, colorAllowed(options) && process.stderr.isTTY);
   const client = createClient({
     baseUrl,

@@ -1,8 +1,10 @@
+import { DEFAULT_BASE_URL } from '../remote/settings.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 
 /** The options every command that talks to the API takes (SPEC §2). */
 export interface CommonOptions {
-  baseUrl?: string;
+  /** Always set: commander fills in OPENROUTER_BASE_URL or the default. */
+  baseUrl: string;
   concurrency: number;
   timeout: number;
   maxRetries: number;
@@ -149,9 +151,6 @@ function targetOption(verb: string): Option {
     .argParser(collect)
     .default([], 'every workspace of the config');
 }
-
-/** The API root when neither --base-url nor OPENROUTER_BASE_URL names one (SPEC §2). */
-const DEFAULT_BASE_URL = 'https://openrouter.ai/api/v1';
 
 const ENV_KEY =
   '  OPENROUTER_MANAGEMENT_KEY  the management key; read from nowhere else, never printed';

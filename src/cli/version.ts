@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 
-/** The version in orws's own package.json (two levels above this file in src/ and dist/). */
+let version: string | undefined;
+
+/** The version in orws's own package.json (two levels above this file in src/ and dist/), read once. */
 export function readToolVersion(): string {
-  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
-  return (JSON.parse(text) as { version: string }).version;
+  if (version === undefined) {
+    const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+    version = (JSON.parse(text) as { version: string }).version;
+  }
+  return version;
 }

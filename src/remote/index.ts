@@ -11,4 +11,9 @@ export {
   type ClientOptions,
 } from './client.js';
 export { AdaptiveLimiter, type LimiterState, type Slot, type SlotOutcome } from './limiter.js';
-export { checkBaseUrl, MANAGEMENT_KEY_VARIABLE, readManagementKey } from './settings.js';
+export {
+  checkBaseUrl,
+  DEFAULT_BASE_URL,
+  MANAGEMENT_KEY_VARIABLE,
+  readManagementKey,
+} from './settings.js';

@@ -4,6 +4,9 @@
  */
 import { UsageError } from '../errors.js';
 
+/** The API root orws talks to unless told otherwise (`--base-url`, `OPENROUTER_BASE_URL`; SPEC §2). */
+export const DEFAULT_BASE_URL = 'https://openrouter.ai/api/v1';
+
 /** The environment variable that holds the management key; the only place orws reads it from. */
 export const MANAGEMENT_KEY_VARIABLE = 'OPENROUTER_MANAGEMENT_KEY';
 

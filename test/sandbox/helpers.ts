@@ -1,3 +1,4 @@
+import { validateWorkspaceEnvelope } from '../../src/schema/generated/validate-response.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 
 /** Any non-empty key is accepted by the sandbox. */
@@ -66,22 +67,11 @@ export function seeds(count: number): { slug: string; name: string }[] {
   return Array.from({ length: count }, (_, i) => ({ slug: `ws-${i}`, name: `Workspace ${i}` }));
 }
 
-/** Every field the `Workspace` schema requires. */
-export const REQUIRED_FIELDS = [
-  'id',
-  'default_guardrail_id',
-  'name',
-  'slug',
-  'description',
-  'default_text_model',
-  'default_image_model',
-  'default_provider_sort',
-  'is_observability_io_logging_enabled',
-  'is_observability_broadcast_enabled',
-  'is_data_discount_logging_enabled',
-  'io_logging_sampling_rate',
-  'io_logging_api_key_ids',
-  'created_at',
-  'updated_at',
-  'created_by',
-];
+/**
+ * Whether `workspace` has the documented `Workspace` shape, checked with the same compiled
+ * validator orws's client applies to every response; the failing field otherwise.
+ */
+export function workspaceShapeProblem(workspace: unknown): string | undefined {
+  if (validateWorkspaceEnvelope({ data: workspace })) return undefined;
+  return JSON.stringify(validateWorkspaceEnvelope.errors);
+}
