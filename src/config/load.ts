@@ -56,7 +56,7 @@ export async function loadConfig(
   }
   issues.push(...findDuplicateIdentities(identities));
   if (issues.length > 0) throw new ConfigError(sortIssues(issues, listing.files));
-  return { files: listing.files, workspaces };
+  return { files: listing.files, workspaces, unmanaged: 'allow' };
 }
 
 /** The files `path` names, or the issue that makes it unusable. */

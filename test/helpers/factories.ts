@@ -44,7 +44,7 @@ export function entry(
 }
 
 export function desiredState(...workspaces: DesiredWorkspace[]): DesiredState {
-  return { files: ['workspaces.yaml'], workspaces };
+  return { files: ['workspaces.yaml'], workspaces, unmanaged: 'allow' };
 }
 
 /** The plan of `entries` against `current`, with a fixed clock, version and base URL. */

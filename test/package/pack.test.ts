@@ -274,7 +274,7 @@ export async function check(): Promise<string> {
   const client: Client = createClient({ baseUrl: sandbox.baseUrl, apiKey: 'any-key' });
   const current: Workspace[] = await fetchWorkspaces(client);
   const { workspaces, issues } = parseConfigText('version: 1\\nworkspaces: []\\n', 'inline.yaml');
-  const plan: Plan = computePlan({ desired: { files: ['inline.yaml'], workspaces }, current, baseUrl: client.baseUrl });
+  const plan: Plan = computePlan({ desired: { files: ['inline.yaml'], workspaces, unmanaged: 'allow' }, current, baseUrl: client.baseUrl });
   const report: ApplyReport = await applyPlan(plan, client, { concurrency: 1, verify: false });
   await sandbox.close();
   // @ts-expect-error: the formats are text, json and markdown (fails if the types did not load)
