@@ -80,3 +80,24 @@ export class StalePlanError extends OrwsError {
 export class PlanFileError extends OrwsError {
   override name = 'PlanFileError';
 }
+
+/**
+ * An answer to a write that is not about what was written (another workspace's id, another
+ * slug): the write's outcome is unknown until the resource is read again.
+ */
+export class UnexpectedAnswerError extends OrwsError {
+  override name = 'UnexpectedAnswerError';
+}
+
+/** Targets that name no entry of the config: nothing was planned. */
+export class TargetError extends OrwsError {
+  override name = 'TargetError';
+  readonly targets: readonly string[];
+
+  constructor(targets: readonly string[]) {
+    super(
+      `target ${targets.map((t) => JSON.stringify(t)).join(', ')} names no workspace of the config (give the slug or id of an entry)`,
+    );
+    this.targets = targets;
+  }
+}

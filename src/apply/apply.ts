@@ -1,101 +1,162 @@
-import { StalePlanError } from '../errors.js';
-import { isSlugConflict } from '../remote/index.js';
-import { verifyChange } from '../plan/verify.js';
-import type { Change, Plan } from '../plan/types.js';
-import {
-  fieldValuesEqual,
-  formatValue,
-  type Workspace,
-  type WorkspaceFields,
-  type WritableField,
-} from '../schema/fields.js';
+import { ApiError, StalePlanError, UnexpectedAnswerError } from '../errors.js';
+import { kindOf } from '../kinds/registry.js';
+import type { Api, Kind, KnownWorkspace } from '../kinds/types.js';
+import { describeChange, verifyChange } from '../plan/verify.js';
+import type { Change, KindName, Plan } from '../plan/types.js';
+import { formatValue } from '../render/values.js';
+import type { Workspace } from '../schema/fields.js';
+import { isSlugConflict, outcomeOf } from './outcome.js';
 
-/** The requests `applyPlan` makes: a subset of the remote client, so any client will do. */
-export interface ApplyClient {
-  listWorkspaces(): Promise<Workspace[]>;
-  getWorkspace(idOrSlug: string): Promise<Workspace | undefined>;
-  createWorkspace(body: Partial<WorkspaceFields>): Promise<Workspace>;
-  updateWorkspace(id: string, body: Partial<WorkspaceFields>): Promise<Workspace>;
-}
+/** The requests `applyPlan` makes: any API of the kinds' shape will do. */
+export type ApplyClient = Api;
 
-/** What became of one change. */
-export type ApplyStatus = 'applied' | 'already-applied' | 'failed' | 'not-attempted';
+/**
+ * What became of one change:
+ * - `applied`: sent, and the answer (or a re-read after a lost answer) shows it took;
+ * - `already-applied`: the resource already held every planned value; nothing sent;
+ * - `failed`: not applied, or only partly (the error says which), as seen in an answer or a re-read;
+ * - `unknown`: sent, and neither the answer nor a re-read could tell what happened;
+ * - `missing`: the workspace was deleted outside orws; never recreated silently;
+ * - `not-attempted`: nothing was sent (interrupted, or its workspace could not be created).
+ */
+export type ApplyStatus =
+  'applied' | 'already-applied' | 'failed' | 'unknown' | 'missing' | 'not-attempted';
 
-/** The outcome for one workspace of the plan. */
-export interface WorkspaceResult {
+/** The outcome of one change of the plan. */
+export interface ChangeResult {
+  kind: KindName;
   action: Change['action'];
   id?: string;
   slug: string;
   status: ApplyStatus;
+  /** The names of the fields the change sets. */
+  fields: string[];
   /** The body sent (or that would have been sent). */
-  body: Partial<WorkspaceFields>;
-  /** Why it failed or was not attempted. */
+  body: unknown;
+  /** Why it failed, was not attempted or is unknown; a note when a lost answer was re-read. */
   error?: string;
+  /** For a failure: false when the API refused a value, so running apply again cannot help. */
+  retryable?: boolean;
 }
+
+/** The result of one change, under its 0.1 name. */
+export type WorkspaceResult = ChangeResult;
 
 /** The outcome of an apply: one result per change, in plan order. */
 export interface ApplyReport {
-  results: WorkspaceResult[];
-  summary: { applied: number; already_applied: number; failed: number; not_attempted: number };
-  /** True when a signal stopped the apply before every change was attempted. */
+  results: ChangeResult[];
+  summary: {
+    applied: number;
+    already_applied: number;
+    failed: number;
+    unknown: number;
+    missing: number;
+    not_attempted: number;
+  };
+  /** True when a signal stopped the apply before every change was done. */
   interrupted: boolean;
 }
 
 /** Options of `applyPlan`. */
 export interface ApplyOptions {
-  /** Changes in flight at most. */
+  /** Workspaces being changed at once, at most (a workspace's own changes go in order). */
   concurrency: number;
   /**
-   * Re-read every workspace the plan touches first and refuse a stale plan (for a saved plan).
-   * A plan computed from a listing just made needs no re-read.
+   * Re-read everything the plan touches first and refuse a stale plan (for a saved plan, or
+   * after a person confirmed). A plan computed from a listing just made needs no re-read.
    */
   verify: boolean;
-  /** When aborted, no new request is sent; those in flight finish. */
+  /** The workspaces as the plan's listing saw them, when the caller has them. */
+  workspaces?: readonly Workspace[];
+  /** When aborted, no new change is started; the API aborts what is in flight. */
   signal?: AbortSignal;
-  /** Called as each workspace's result is known (for a line per workspace as it completes). */
-  onResult?: (result: WorkspaceResult) => void;
+  /** Called as each change's result is known. */
+  onResult?: (result: ChangeResult) => void;
 }
 
-/** Above this many changes a saved plan is re-read with one listing instead of one GET each. */
+/** Above this many workspace changes a saved plan is re-read with one listing instead of one GET each. */
 const VERIFY_BY_LIST_THRESHOLD = 20;
 
 /**
- * Applies a plan: one request per change, at most `concurrency` in flight, going on past a
- * failed workspace. Each write's response is compared with the planned values; a field the
- * server did not take fails that workspace as "did not converge".
+ * Applies a plan. A workspace's changes go in kind order (the workspace itself first: a part of a
+ * workspace to create needs its id, and is not attempted if the create fails); workspaces go
+ * concurrently, at most `concurrency` at once, on past a failed one. A write's answer is checked
+ * against the planned values; a write whose answer is lost or unexpected is read again, and its
+ * result says what the re-read showed, never a guess.
  *
- * @throws StalePlanError (with `verify`) when any workspace differs from what the plan saw;
- *   nothing is sent then.
+ * @throws StalePlanError (with `verify`) when anything differs from what the plan saw; nothing
+ *   is sent then.
  */
 export async function applyPlan(
   plan: Plan,
-  client: ApplyClient,
+  api: ApplyClient,
   options: ApplyOptions,
 ): Promise<ApplyReport> {
-  const results = new Map<Change, WorkspaceResult>();
-  let pending: Change[] = plan.changes;
+  const results = new Map<Change, ChangeResult>();
+  const known = new Map<string, Workspace>();
+  for (const workspace of options.workspaces ?? []) known.set(workspace.id, workspace);
+  const report = (change: Change, result: ChangeResult): void => {
+    results.set(change, result);
+    options.onResult?.(result);
+  };
+  const groups = groupByWorkspace(plan.changes);
+
   if (options.verify) {
-    const { stale, applied } = await verifyPlan(plan, client);
+    const { stale, applied, workspaces } = await verifyPlan(plan.changes, api);
     if (stale.length > 0) throw new StalePlanError(stale);
-    for (const change of applied) {
-      const result = resultOf(change, 'already-applied');
-      results.set(change, result);
-      options.onResult?.(result);
-    }
-    pending = plan.changes.filter((change) => !results.has(change));
+    for (const workspace of workspaces) known.set(workspace.id, workspace);
+    for (const change of applied) report(change, resultOf(change, 'already-applied'));
   }
+
+  const apply = async (group: Change[]): Promise<void> => {
+    let workspace: KnownWorkspace | undefined;
+    for (const change of group) {
+      if (results.has(change)) {
+        if (change.kind === 'workspace' && change.action === 'create') {
+          workspace = [...known.values()].find((w) => w.slug === change.slug);
+        }
+        continue;
+      }
+      if (options.signal?.aborted === true) return;
+      if (change.action === 'missing') {
+        report(change, resultOf(change, 'missing', missingAdvice(change)));
+        continue;
+      }
+      if (change.kind !== 'workspace') {
+        workspace ??=
+          change.id === undefined
+            ? undefined
+            : (known.get(change.id) ?? { id: change.id, slug: change.slug });
+        if (workspace === undefined) {
+          report(change, resultOf(change, 'not-attempted', 'its workspace was not created'));
+          continue;
+        }
+      }
+      const { result, state } = await applyChange(
+        change,
+        api,
+        change.kind === 'workspace' ? undefined : workspace,
+        options.signal,
+      );
+      if (change.kind === 'workspace') {
+        const written = state as Workspace | undefined;
+        if (written !== undefined) known.set(written.id, written);
+        workspace =
+          written ?? (change.id === undefined ? undefined : { id: change.id, slug: change.slug });
+        if (result.id === undefined && written !== undefined) result.id = written.id;
+      }
+      report(change, result);
+    }
+  };
 
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < pending.length && options.signal?.aborted !== true) {
-      const change = pending[next++];
-      if (change === undefined) break;
-      const result = await applyChange(change, client);
-      results.set(change, result);
-      options.onResult?.(result);
+    while (next < groups.length && options.signal?.aborted !== true) {
+      const group = groups[next++];
+      if (group !== undefined) await apply(group);
     }
   };
-  const workers = Math.max(1, Math.min(options.concurrency, pending.length));
+  const workers = Math.max(1, Math.min(options.concurrency, groups.length));
   await Promise.all(Array.from({ length: workers }, worker));
 
   const interrupted = options.signal?.aborted === true && results.size < plan.changes.length;
@@ -107,103 +168,240 @@ export async function applyPlan(
   return { results: ordered, summary: summarize(ordered), interrupted };
 }
 
-async function verifyPlan(
-  plan: Plan,
-  client: ApplyClient,
-): Promise<{ stale: string[]; applied: Change[] }> {
-  const now = await readTouched(plan.changes, client);
-  const stale: string[] = [];
-  const applied: Change[] = [];
-  for (const [change, workspace] of now) {
-    const state = verifyChange(change, workspace);
-    if (state.state === 'stale') stale.push(...state.reasons);
-    else if (state.state === 'applied') applied.push(change);
+/** The changes of each workspace, in plan order (which sorts a workspace's changes by kind). */
+function groupByWorkspace(changes: readonly Change[]): Change[][] {
+  const groups = new Map<string, Change[]>();
+  for (const change of changes) {
+    const group = groups.get(change.slug);
+    if (group === undefined) groups.set(change.slug, [change]);
+    else group.push(change);
   }
-  return { stale, applied };
+  return [...groups.values()];
 }
 
-async function readTouched(
+/** Sends one change; on any failure, reads it again and says what is true. */
+async function applyChange(
+  change: Change,
+  api: Api,
+  workspace: KnownWorkspace | undefined,
+  signal: AbortSignal | undefined,
+): Promise<{ result: ChangeResult; state: unknown }> {
+  const kind = kindOf(change.kind);
+  try {
+    const state = await kind.write(api, change, workspace);
+    const missed = unconverged(kind, change, kind.valuesOf(state));
+    if (missed.length > 0) {
+      return {
+        result: {
+          ...resultOf(change, 'failed', `did not converge: ${missed.join('; ')}`),
+          retryable: true,
+        },
+        state,
+      };
+    }
+    return { result: resultOf(change, 'applied'), state };
+  } catch (error) {
+    if (change.kind === 'workspace' && change.action === 'create' && isSlugConflict(error)) {
+      return explainCreateConflict(change, api, error);
+    }
+    return reread(change, kind, api, workspace, error, signal);
+  }
+}
+
+/**
+ * After a failed write: a refusal the API stated (a 4xx answer) changed nothing; anything else
+ * (a lost or cut answer, a timeout, a 5xx, an answer about another resource) may have landed,
+ * so the resource is read again and the result is what that read shows. Without a read (after
+ * a signal, or when the read fails too) the outcome is reported unknown, never "not changed".
+ */
+async function reread(
+  change: Change,
+  kind: Kind,
+  api: Api,
+  workspace: KnownWorkspace | undefined,
+  error: unknown,
+  signal: AbortSignal | undefined,
+): Promise<{ result: ChangeResult; state: unknown }> {
+  const outcome = outcomeOf(error);
+  if (outcome.refused) {
+    const refused = {
+      ...resultOf(change, 'failed', outcome.message),
+      retryable: outcome.retryable,
+    };
+    return { result: refused, state: undefined };
+  }
+  if (signal?.aborted === true) {
+    return {
+      result: resultOf(
+        change,
+        'unknown',
+        `${outcome.message}; interrupted before it could be read again: run plan to see what is true`,
+      ),
+      state: undefined,
+    };
+  }
+  let now: unknown;
+  try {
+    now = await kind.read(
+      api,
+      workspace ?? { ...(change.id === undefined ? {} : { id: change.id }), slug: change.slug },
+    );
+  } catch (readError) {
+    return {
+      result: resultOf(
+        change,
+        'unknown',
+        `outcome unknown: ${outcome.message}; reading it again failed too (${messageOf(readError)}): run plan`,
+      ),
+      state: undefined,
+    };
+  }
+  if (now === undefined) {
+    const gone =
+      change.action === 'create'
+        ? `not created: ${outcome.message}`
+        : `the workspace no longer exists (${outcome.message})`;
+    return { result: { ...resultOf(change, 'failed', gone), retryable: true }, state: undefined };
+  }
+  const values = kind.valuesOf(now);
+  const missed = unconverged(kind, change, values);
+  if (missed.length === 0) {
+    return {
+      result: resultOf(
+        change,
+        'applied',
+        `the answer was lost (${outcome.message}); read again, it shows the change applied`,
+      ),
+      state: now,
+    };
+  }
+  const took = change.fields
+    .filter((f) => kind.equal(f.field, values[f.field], f.after))
+    .map((f) => f.field);
+  const detail =
+    took.length === 0
+      ? 'read again, it shows no change'
+      : `read again, ${took.join(', ')} took and ${missed.join('; ')}`;
+  return {
+    result: { ...resultOf(change, 'failed', `${outcome.message}; ${detail}`), retryable: true },
+    state: now,
+  };
+}
+
+/**
+ * The API refused a create because the slug is taken: the workspace appeared since the plan, or
+ * an earlier attempt of this very request created it and its answer was lost. It is never
+ * retried as an update. If it holds every planned value, nothing is lost: already applied.
+ */
+async function explainCreateConflict(
+  change: Change,
+  api: Api,
+  conflict: unknown,
+): Promise<{ result: ChangeResult; state: unknown }> {
+  const kind = kindOf('workspace');
+  try {
+    const existing = await api.getWorkspace(change.slug);
+    if (existing === undefined)
+      return {
+        result: { ...resultOf(change, 'failed', messageOf(conflict)), retryable: true },
+        state: undefined,
+      };
+    if (unconverged(kind, change, kind.valuesOf(existing)).length === 0) {
+      return {
+        result: { ...resultOf(change, 'already-applied'), id: existing.id },
+        state: existing,
+      };
+    }
+    return {
+      result: resultOf(
+        change,
+        'failed',
+        `appeared since the plan: a workspace with slug ${formatValue(change.slug)} now exists (id ${formatValue(existing.id)}); not created. Run plan again to manage it.`,
+      ),
+      state: undefined,
+    };
+  } catch (error) {
+    return {
+      result: resultOf(
+        change,
+        'unknown',
+        `outcome unknown: ${messageOf(conflict)}; reading it again failed too (${messageOf(error)}): run plan`,
+      ),
+      state: undefined,
+    };
+  }
+}
+
+/** Re-reads what the plan touches and checks each change against it. */
+async function verifyPlan(
   changes: readonly Change[],
-  client: ApplyClient,
-): Promise<Map<Change, Workspace | undefined>> {
+  api: Api,
+): Promise<{ stale: string[]; applied: Change[]; workspaces: Workspace[] }> {
+  const workspaceChanges = changes.filter((c) => c.kind === 'workspace');
+  const now = new Map<Change, Workspace | undefined>();
   const keyOf = (change: Change): string => change.id ?? change.slug;
-  if (changes.length > VERIFY_BY_LIST_THRESHOLD) {
-    const all = await client.listWorkspaces();
+  if (workspaceChanges.length > VERIFY_BY_LIST_THRESHOLD) {
+    const all = await api.listWorkspaces();
     const byKey = new Map<string, Workspace>();
     for (const workspace of all) {
       byKey.set(workspace.id, workspace);
       if (!byKey.has(workspace.slug)) byKey.set(workspace.slug, workspace);
     }
-    return new Map(changes.map((change) => [change, byKey.get(keyOf(change))]));
-  }
-  const read = await Promise.all(changes.map((change) => client.getWorkspace(keyOf(change))));
-  return new Map(changes.map((change, index) => [change, read[index]]));
-}
-
-async function applyChange(change: Change, client: ApplyClient): Promise<WorkspaceResult> {
-  try {
-    const returned =
-      change.action === 'create'
-        ? await client.createWorkspace(change.body)
-        : await client.updateWorkspace(change.id ?? change.slug, change.body);
-    const missed = unconverged(change, returned);
-    if (missed.length > 0) {
-      return {
-        ...resultOf(change, 'failed', `did not converge: ${missed.join('; ')}`),
-        id: returned.id,
-      };
-    }
-    return { ...resultOf(change, 'applied'), id: returned.id };
-  } catch (error) {
-    if (change.action === 'create' && isSlugConflict(error)) {
-      return explainCreateConflict(change, client, error);
-    }
-    return resultOf(change, 'failed', messageOf(error));
-  }
-}
-
-/**
- * The API refused a create because the slug is taken: the workspace appeared since the plan.
- * It is never retried as an update. If it already holds every planned value, nothing is lost:
- * it counts as already applied.
- */
-async function explainCreateConflict(
-  change: Change,
-  client: ApplyClient,
-  conflict: unknown,
-): Promise<WorkspaceResult> {
-  try {
-    const existing = await client.getWorkspace(change.slug);
-    if (existing === undefined) return resultOf(change, 'failed', messageOf(conflict));
-    if (unconverged(change, existing).length === 0) {
-      return { ...resultOf(change, 'already-applied'), id: existing.id };
-    }
-    return resultOf(
-      change,
-      'failed',
-      `appeared since the plan: a workspace with slug "${change.slug}" now exists (id ${existing.id}); not created. Run plan again to manage it.`,
+    for (const change of workspaceChanges) now.set(change, byKey.get(keyOf(change)));
+  } else {
+    const read = await Promise.all(
+      workspaceChanges.map((change) => api.getWorkspace(keyOf(change))),
     );
-  } catch (error) {
-    return resultOf(change, 'failed', messageOf(error));
+    workspaceChanges.forEach((change, index) => now.set(change, read[index]));
   }
+  const stale: string[] = [];
+  const applied: Change[] = [];
+  const existing = new Map<string, Workspace>();
+  for (const [change, workspace] of now) {
+    if (workspace !== undefined) existing.set(change.slug, workspace);
+    const state = verifyChange(change, workspace);
+    if (state.state === 'stale') stale.push(...state.reasons);
+    else if (state.state === 'applied') applied.push(change);
+  }
+  const parts = changes.filter((c) => c.kind !== 'workspace');
+  const partStates = await Promise.all(
+    parts.map(async (change) => {
+      const kind = kindOf(change.kind);
+      const workspace =
+        change.id === undefined ? existing.get(change.slug) : { id: change.id, slug: change.slug };
+      if (workspace === undefined) return undefined;
+      const state = await kind.read(api, workspace);
+      return state === undefined ? undefined : kind.valuesOf(state);
+    }),
+  );
+  parts.forEach((change, index) => {
+    const values = partStates[index];
+    if (change.action === 'create' && values === undefined) return;
+    const state = verifyChange(change, values);
+    if (state.state === 'stale') stale.push(...state.reasons);
+    else if (state.state === 'applied') applied.push(change);
+  });
+  return { stale, applied, workspaces: [...existing.values()] };
 }
 
-function unconverged(change: Change, returned: Workspace): string[] {
-  const missed: string[] = [];
-  for (const [name, wanted] of Object.entries(change.body)) {
-    const field = name as WritableField;
-    if (!fieldValuesEqual(field, returned[field], wanted)) {
-      missed.push(`${field} is ${formatValue(returned[field])}, wanted ${formatValue(wanted)}`);
-    }
-  }
-  return missed;
+/** The fields whose value after a write is not the planned one, as `field is X, wanted Y`. */
+function unconverged(kind: Kind, change: Change, values: Record<string, unknown>): string[] {
+  return change.fields
+    .filter((f) => !kind.equal(f.field, values[f.field], f.after))
+    .map((f) => `${f.field} is ${formatValue(values[f.field])}, wanted ${formatValue(f.after)}`);
 }
 
-function resultOf(change: Change, status: ApplyStatus, error?: string): WorkspaceResult {
-  const result: WorkspaceResult = {
+function missingAdvice(change: Change): string {
+  return `${describeChange(change)} is missing: it was deleted outside orws, and orws does not recreate it silently. Remove the entry, or remove its id so that the next plan creates it.`;
+}
+
+function resultOf(change: Change, status: ApplyStatus, error?: string): ChangeResult {
+  const result: ChangeResult = {
+    kind: change.kind,
     action: change.action,
     slug: change.slug,
     status,
+    fields: change.fields.map((f) => f.field),
     body: change.body,
   };
   if (change.id !== undefined) result.id = change.id;
@@ -211,17 +409,20 @@ function resultOf(change: Change, status: ApplyStatus, error?: string): Workspac
   return result;
 }
 
-function summarize(results: readonly WorkspaceResult[]): ApplyReport['summary'] {
+function summarize(results: readonly ChangeResult[]): ApplyReport['summary'] {
   const count = (status: ApplyStatus): number => results.filter((r) => r.status === status).length;
   return {
     applied: count('applied'),
     already_applied: count('already-applied'),
     failed: count('failed'),
+    unknown: count('unknown'),
+    missing: count('missing'),
     not_attempted: count('not-attempted'),
   };
 }
 
 function messageOf(error: unknown): string {
+  if (error instanceof ApiError || error instanceof UnexpectedAnswerError) return error.message;
   if (error instanceof Error && error.message !== '') return error.message;
   return String(error);
 }

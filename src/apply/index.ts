@@ -4,5 +4,6 @@ export {
   type ApplyOptions,
   type ApplyReport,
   type ApplyStatus,
+  type ChangeResult,
   type WorkspaceResult,
 } from './apply.js';

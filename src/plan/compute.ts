@@ -1,27 +1,33 @@
-import jsonpatch from 'fast-json-patch';
 import type { DesiredState, DesiredWorkspace } from '../config/types.js';
-import { ConfigError, UsageError, type ConfigIssue, type SourcePosition } from '../errors.js';
-import {
-  SET_FIELDS,
-  WRITABLE_FIELDS,
-  fieldValuesEqual,
-  type Workspace,
-  type WorkspaceFields,
-  type WritableField,
-} from '../schema/fields.js';
+import { ConfigError, TargetError, type ConfigIssue, type SourcePosition } from '../errors.js';
+import { KINDS, kindRank } from '../kinds/registry.js';
+import type { PlanContext } from '../kinds/types.js';
+import { workspaceKind } from '../kinds/workspace.js';
+import type { Workspace } from '../schema/fields.js';
+import { makeChange } from './change.js';
 import {
   PLAN_FORMAT_VERSION,
   type Change,
-  type FieldChange,
-  type PatchOperation,
+  type KindName,
   type Plan,
   type WorkspaceRef,
 } from './types.js';
 
+/**
+ * The account as read: the workspaces, and for each kind but `workspace` the state of every
+ * workspace whose entry manages it (by workspace id), plus what the diffs need of the account.
+ */
+export interface CurrentState {
+  workspaces: readonly Workspace[];
+  parts?: ReadonlyMap<KindName, ReadonlyMap<string, unknown>>;
+  context?: PlanContext;
+}
+
 /** What a plan is computed from. Everything is passed in: computing a plan reads no clock and does no I/O. */
 export interface PlanInput {
   desired: DesiredState;
-  current: readonly Workspace[];
+  /** The account: its workspaces alone, or with the parts the config manages. */
+  current: readonly Workspace[] | CurrentState;
   baseUrl: string;
   /** The plan's timestamp (ISO 8601), supplied by the caller. */
   createdAt: string;
@@ -30,34 +36,35 @@ export interface PlanInput {
   targets?: readonly string[];
 }
 
+/** An entry and the remote workspace it names (undefined: to create; `missing`: pinned id gone). */
+export interface Match {
+  entry: DesiredWorkspace;
+  remote: Workspace | undefined;
+  missing: boolean;
+}
+
 /**
- * Computes the plan that makes `current` match `desired`.
+ * Pairs every entry with the remote workspace it names: by `id` when the entry pins one, else
+ * by slug. Pure; shared by the planner and by the reads of the parts (which read only the
+ * workspaces that exist and are managed).
  *
- * Invariants: an update's `body` holds exactly the managed fields whose value differs; a field
- * the config does not set is never compared nor sent; key-id lists compare as sets; a remote
- * workspace no entry names is listed as unmanaged and never changed; every list is sorted by slug.
- *
- * @throws ConfigError when the config cannot be planned: an `id` no remote workspace has, two
- *   entries that name the same workspace, or a workspace to create without `name`.
- * @throws UsageError when a target names no entry.
+ * @throws ConfigError when two entries name one workspace, a workspace to create has no name,
+ *   or a rename would take a slug that another workspace keeps.
  */
-export function computePlan(input: PlanInput): Plan {
-  const { desired, current } = input;
-  const byId = new Map(current.map((w) => [w.id, w]));
-  const bySlug = new Map(current.map((w) => [w.slug, w]));
+export function matchEntries(
+  desired: DesiredState,
+  workspaces: readonly Workspace[],
+): { matches: Match[]; claimed: ReadonlySet<string> } {
+  const byId = new Map(workspaces.map((w) => [w.id, w]));
+  const bySlug = new Map(workspaces.map((w) => [w.slug, w]));
   const issues: ConfigIssue[] = [];
   const claimedBy = new Map<string, DesiredWorkspace>();
-  const matches: { entry: DesiredWorkspace; remote: Workspace | undefined }[] = [];
+  const matches: Match[] = [];
 
   for (const entry of desired.workspaces) {
     const remote = entry.id === undefined ? bySlug.get(entry.slug) : byId.get(entry.id);
     if (entry.id !== undefined && remote === undefined) {
-      issues.push(
-        at(
-          entry.source,
-          `no remote workspace has id "${entry.id}" (an entry with an id is never created; remove the id to create "${entry.slug}")`,
-        ),
-      );
+      matches.push({ entry, remote: undefined, missing: true });
       continue;
     }
     if (remote !== undefined) {
@@ -81,36 +88,79 @@ export function computePlan(input: PlanInput): Plan {
       );
       continue;
     }
-    matches.push({ entry, remote });
+    matches.push({ entry, remote, missing: false });
   }
-
   issues.push(...slugCollisions(matches, bySlug, claimedBy));
   if (issues.length > 0) throw new ConfigError(issues);
+  return { matches, claimed: new Set(claimedBy.keys()) };
+}
+
+/**
+ * Computes the plan that makes the account match `desired`.
+ *
+ * Invariants: a change's fields are exactly the managed fields whose value differs; a field or
+ * part the config does not manage is never compared nor sent; sets compare as sets; a remote
+ * workspace no entry names is listed as unmanaged and never changed; a workspace pinned by an
+ * `id` that no longer exists is a `missing` change, never a create; changes are sorted by slug,
+ * then kind.
+ *
+ * @throws ConfigError when the config cannot be planned against this account (see
+ *   {@link matchEntries}, and the issues the kinds find, such as an unknown member email).
+ * @throws TargetError when a target names no entry.
+ */
+export function computePlan(input: PlanInput): Plan {
+  const current: CurrentState = Array.isArray(input.current)
+    ? { workspaces: input.current as readonly Workspace[] }
+    : (input.current as CurrentState);
+  const { matches, claimed } = matchEntries(input.desired, current.workspaces);
   const selected = selectTargets(matches, input.targets);
+  const context = current.context ?? {};
 
   const changes: Change[] = [];
   const unchanged: WorkspaceRef[] = [];
-  for (const { entry, remote } of selected) {
-    if (remote === undefined) {
-      changes.push(planCreate(entry));
+  const issues: ConfigIssue[] = [];
+  for (const { entry, remote, missing } of selected) {
+    if (missing) {
+      changes.push(makeChange(workspaceKind, 'missing', { id: entry.id, slug: entry.slug }, []));
       continue;
     }
-    const change = planUpdate(entry, remote);
-    if (change === undefined) unchanged.push({ id: remote.id, slug: remote.slug });
-    else changes.push(change);
+    let changed = false;
+    for (const kind of KINDS) {
+      if (!kind.manages(entry)) continue;
+      const state =
+        remote === undefined
+          ? undefined
+          : kind.name === 'workspace'
+            ? remote
+            : current.parts?.get(kind.name)?.get(remote.id);
+      if (remote !== undefined && state === undefined) {
+        throw new Error(`the ${kind.name} of workspace ${remote.id} were not read`);
+      }
+      const diff = kind.diff(entry, state, context);
+      issues.push(...diff.issues.map((message) => at(entry.source, message)));
+      if (diff.fields.length === 0) continue;
+      const ref = { id: remote?.id, slug: entry.slug };
+      changes.push(
+        makeChange(kind, remote === undefined ? 'create' : 'update', ref, diff.fields, diff.labels),
+      );
+      changed = true;
+    }
+    if (!changed && remote !== undefined) unchanged.push({ id: remote.id, slug: remote.slug });
   }
-  const unmanaged = current
-    .filter((w) => !claimedBy.has(w.id))
-    .map((w) => ({ id: w.id, slug: w.slug }));
+  if (issues.length > 0) throw new ConfigError(issues);
 
-  changes.sort(bySlugOrder);
-  unchanged.sort(bySlugOrder);
-  unmanaged.sort(bySlugOrder);
-  return {
+  const unmanaged = current.workspaces
+    .filter((w) => !claimed.has(w.id))
+    .map((w) => ({ id: w.id, slug: w.slug }));
+  changes.sort((a, b) => compareSlugs(a, b) || kindRank(a.kind) - kindRank(b.kind));
+  unchanged.sort(compareSlugs);
+  unmanaged.sort(compareSlugs);
+  const plan: Plan = {
     format_version: PLAN_FORMAT_VERSION,
     tool_version: input.toolVersion,
     created_at: input.createdAt,
     base_url: input.baseUrl,
+    unmanaged_policy: input.desired.unmanaged,
     changes,
     unchanged,
     unmanaged,
@@ -119,8 +169,13 @@ export function computePlan(input: PlanInput): Plan {
       update: changes.filter((c) => c.action === 'update').length,
       unchanged: unchanged.length,
       unmanaged: unmanaged.length,
+      missing: changes.filter((c) => c.action === 'missing').length,
     },
   };
+  if (input.targets !== undefined && input.targets.length > 0) {
+    plan.targets = { names: [...input.targets], left_out: matches.length - selected.length };
+  }
+  return plan;
 }
 
 /**
@@ -128,7 +183,7 @@ export function computePlan(input: PlanInput): Plan {
  * say so now, at the entry. A slug that its holder is itself renamed away from is free.
  */
 function slugCollisions(
-  matches: readonly { entry: DesiredWorkspace; remote: Workspace | undefined }[],
+  matches: readonly Match[],
   bySlug: ReadonlyMap<string, Workspace>,
   claimedBy: ReadonlyMap<string, DesiredWorkspace>,
 ): ConfigIssue[] {
@@ -153,62 +208,15 @@ function slugCollisions(
   return issues;
 }
 
-function planCreate(entry: DesiredWorkspace): Change {
-  const body: Partial<WorkspaceFields> = {};
-  const fields: FieldChange[] = [];
-  const operations: PatchOperation[] = [];
-  for (const field of WRITABLE_FIELDS) {
-    if (!(field in entry.fields)) continue;
-    const after = entry.fields[field];
-    setField(body, field, after);
-    fields.push({ field, after });
-    operations.push({ op: 'add', path: `/${field}`, value: after });
-  }
-  return { action: 'create', slug: entry.slug, body, fields, operations };
-}
-
-function planUpdate(entry: DesiredWorkspace, remote: Workspace): Change | undefined {
-  const body: Partial<WorkspaceFields> = {};
-  const fields: FieldChange[] = [];
-  const operations: PatchOperation[] = [];
-  for (const field of WRITABLE_FIELDS) {
-    if (!(field in entry.fields)) continue;
-    const after = entry.fields[field];
-    const before = remote[field];
-    if (fieldValuesEqual(field, before, after)) continue;
-    setField(body, field, after);
-    fields.push({ field, before, after });
-    operations.push(...fieldOperations(field, before, after));
-  }
-  if (fields.length === 0) return undefined;
-  return { action: 'update', id: remote.id, slug: entry.slug, body, fields, operations };
-}
-
 /**
- * The JSON Patch of one changed field: a `test` of the current value, then a `replace`.
- * fast-json-patch diffs arrays element by element, so a set-valued field is one whole-field
- * test + replace built here.
+ * The matches `targets` name (by the entry's slug or id, or the remote's).
+ *
+ * @throws TargetError when a target names no entry.
  */
-function fieldOperations(field: WritableField, before: unknown, after: unknown): PatchOperation[] {
-  if (SET_FIELDS.has(field) || Array.isArray(before) || Array.isArray(after)) {
-    return [
-      { op: 'test', path: `/${field}`, value: before },
-      { op: 'replace', path: `/${field}`, value: after },
-    ];
-  }
-  return jsonpatch
-    .compare({ [field]: before }, { [field]: after }, true)
-    .map((operation) => operation as PatchOperation);
-}
-
-function setField(body: Partial<WorkspaceFields>, field: WritableField, value: unknown): void {
-  (body as Record<string, unknown>)[field] = value;
-}
-
-function selectTargets(
-  matches: readonly { entry: DesiredWorkspace; remote: Workspace | undefined }[],
+export function selectTargets<T extends { entry: DesiredWorkspace; remote: Workspace | undefined }>(
+  matches: readonly T[],
   targets: readonly string[] | undefined,
-): typeof matches {
+): readonly T[] {
   if (targets === undefined || targets.length === 0) return matches;
   const wanted = new Set(targets);
   const found = new Set<string>();
@@ -221,9 +229,7 @@ function selectTargets(
   });
   const unknown = targets.filter((target) => !found.has(target));
   if (unknown.length > 0) {
-    throw new UsageError(
-      `--target ${unknown.map((t) => `"${t}"`).join(', ')} names no workspace of the config (give the slug or id of an entry)`,
-    );
+    throw new TargetError(unknown);
   }
   return selected;
 }
@@ -236,6 +242,6 @@ function formatPosition(source: SourcePosition): string {
   return `${source.file}:${source.line}:${source.col}`;
 }
 
-function bySlugOrder(a: { slug: string }, b: { slug: string }): number {
+function compareSlugs(a: { slug: string }, b: { slug: string }): number {
   return a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0;
 }

@@ -1,69 +1,62 @@
-import {
-  fieldValuesEqual,
-  formatValue,
-  type Workspace,
-  type WritableField,
-} from '../schema/fields.js';
+import { kindOf } from '../kinds/registry.js';
+import { formatValue, showText } from '../render/values.js';
 import type { Change } from './types.js';
 
 /**
- * What a saved change finds when the workspace it touches is read again:
- * - `pending`: the workspace still has the values the plan saw; send the body;
+ * What a saved change finds when what it touches is read again:
+ * - `pending`: the resource still has the values the plan saw; send the change;
  * - `applied`: it already holds every planned value (a retried apply job); send nothing;
  * - `stale`: something else changed it; the whole plan must not be applied.
  */
 export type ChangeState =
-  | { state: 'pending' }
-  | { state: 'applied'; workspace: Workspace }
-  | { state: 'stale'; reasons: string[] };
+  { state: 'pending' } | { state: 'applied' } | { state: 'stale'; reasons: string[] };
 
 /**
- * Checks one change of a saved plan against the workspace as it is now (`now` is undefined when
- * no workspace has the change's id, or for a create, its slug). The `test` operations are what
- * is checked: each must still hold, key-id lists compared as sets.
+ * Checks one change of a saved plan against its resource as it is now, given as the kind's
+ * field values (`now` is undefined when the workspace does not exist). For an update, each
+ * `test` operation must still hold (or the field already hold its `after`); for a create, the
+ * workspace must still not exist (or already hold every planned value).
  */
-export function verifyChange(change: Change, now: Workspace | undefined): ChangeState {
-  const label = describe(change);
+export function verifyChange(change: Change, state: object | undefined): ChangeState {
+  const now = state as Record<string, unknown> | undefined;
+  const kind = kindOf(change.kind);
+  const label = describeChange(change);
+  if (change.action === 'missing') {
+    return now === undefined
+      ? { state: 'pending' }
+      : { state: 'stale', reasons: [`${label} was missing when planned, and exists again`] };
+  }
   if (change.action === 'create') {
     if (now === undefined) return { state: 'pending' };
-    const differing = Object.entries(change.body).filter(
-      ([field, value]) =>
-        !fieldValuesEqual(field as WritableField, now[field as WritableField], value),
-    );
-    if (differing.length === 0) return { state: 'applied', workspace: now };
+    const differing = change.fields.filter((f) => !kind.equal(f.field, now[f.field], f.after));
+    if (differing.length === 0) return { state: 'applied' };
+    if (change.kind !== 'workspace') return { state: 'pending' };
     return {
       state: 'stale',
       reasons: [
-        `${label} was to be created, but a workspace with that slug appeared since the plan (id ${now.id})`,
+        `${label} was to be created, but a workspace with that slug appeared since the plan (id ${typeof now.id === 'string' ? showText(now.id) : formatValue(now.id)})`,
       ],
     };
   }
-  if (now === undefined) {
-    return { state: 'stale', reasons: [`${label} no longer exists`] };
-  }
+  if (now === undefined) return { state: 'stale', reasons: [`${label} no longer exists`] };
   const reasons: string[] = [];
   let pending = 0;
-  let applied = 0;
-  for (const operation of change.operations) {
-    if (operation.op !== 'test') continue;
-    const field = operation.path.slice(1) as WritableField;
-    const after = change.body[field];
-    const value = now[field];
-    if (fieldValuesEqual(field, value, operation.value)) pending += 1;
-    else if (fieldValuesEqual(field, value, after)) applied += 1;
-    else {
+  for (const field of change.fields) {
+    const value = now[field.field];
+    if (kind.equal(field.field, value, field.before)) pending += 1;
+    else if (!kind.equal(field.field, value, field.after)) {
       reasons.push(
-        `${label}: ${field} was ${formatValue(operation.value)} when planned, now ${formatValue(value)}`,
+        `${label}: ${field.field} was ${formatValue(field.before)} when planned, now ${formatValue(value)}`,
       );
     }
   }
   if (reasons.length > 0) return { state: 'stale', reasons };
-  if (pending === 0 && applied > 0) return { state: 'applied', workspace: now };
-  return { state: 'pending' };
+  return pending === 0 ? { state: 'applied' } : { state: 'pending' };
 }
 
-function describe(change: Change): string {
-  return change.id === undefined
-    ? `workspace "${change.slug}"`
-    : `workspace "${change.slug}" (${change.id})`;
+/** `workspace "production" (550e…)`, or `workspace "production" budgets` for a part. */
+export function describeChange(change: Pick<Change, 'kind' | 'id' | 'slug'>): string {
+  const id = change.id === undefined ? '' : ` (${showText(change.id)})`;
+  const part = change.kind === 'workspace' ? '' : ` ${change.kind}`;
+  return `workspace ${formatValue(change.slug)}${id}${part}`;
 }

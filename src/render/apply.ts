@@ -1,55 +1,96 @@
-import type { ApplyReport, WorkspaceResult } from '../apply/apply.js';
+import type { ApplyReport, ChangeResult } from '../apply/apply.js';
 import { createStyle } from './style.js';
+import { changeTitle, countOf } from './text.js';
+import { showText } from './values.js';
 
-/** One line for one workspace, printed as soon as its result is known. */
-export function renderResultLine(result: WorkspaceResult, color: boolean): string {
+/** One line for one change, printed as soon as its result is known. */
+export function renderResultLine(result: ChangeResult, color: boolean): string {
   const style = createStyle(color);
-  const name = result.id === undefined ? `"${result.slug}"` : `"${result.slug}" (${result.id})`;
-  const fields = Object.keys(result.body).join(', ');
+  const name = changeTitle(result);
+  const note = result.error === undefined ? '' : ` (${showText(result.error)})`;
   switch (result.status) {
-    case 'applied':
-      return result.action === 'create'
-        ? style.green(`+ workspace ${name}: created`) + ` [${fields}]`
-        : style.yellow(`~ workspace ${name}: updated`) + ` [${fields}]`;
+    case 'applied': {
+      if (result.action === 'create') {
+        const verb = result.kind === 'workspace' ? 'created' : 'set';
+        return (
+          style.green(`+ ${name}: ${verb}`) + ` (${countOf(result.fields.length, 'field')})${note}`
+        );
+      }
+      return style.yellow(`~ ${name}: updated`) + ` [${result.fields.join(', ')}]${note}`;
+    }
     case 'already-applied':
-      return style.dim(`= workspace ${name}: already applied, skipped`);
+      return style.dim(`= ${name}: already applied, skipped`);
     case 'failed':
-      return style.red(`! workspace ${name}: failed: ${result.error ?? 'unknown error'}`);
+      return style.red(`! ${name}: failed: ${showText(result.error ?? 'unknown error')}`);
+    case 'unknown':
+      return style.red(`? ${name}: ${showText(result.error ?? 'outcome unknown: run plan')}`);
+    case 'missing':
+      return style.red(`! ${name}: ${showText(result.error ?? 'missing')}`);
     case 'not-attempted':
-      return style.dim(
-        `- workspace ${name}: not attempted${result.error === undefined ? '' : ` (${result.error})`}`,
-      );
+      return style.dim(`- ${name}: not attempted${note}`);
   }
 }
 
 /**
- * The closing account of an apply: the counts, then every workspace that failed (with the
- * reason) and every one not attempted, so a partial apply says exactly what did not happen.
+ * The closing account of an apply: the counts, then every change that failed (with the reason
+ * and whether it took in part), whose outcome is unknown, that is missing, and that was not
+ * attempted, so a partial apply says exactly what did and did not happen.
  */
 export function renderApplySummary(report: ApplyReport, color: boolean): string {
   const style = createStyle(color);
-  const { applied, already_applied, failed, not_attempted } = report.summary;
+  const { applied, already_applied, failed, unknown, missing, not_attempted } = report.summary;
   const lines: string[] = [];
-  if (report.interrupted)
-    lines.push(style.red('Interrupted: no new request was sent after the signal.'));
-  const counts = `${applied} applied, ${already_applied} already applied, ${failed} failed, ${not_attempted} not attempted.`;
+  if (report.interrupted) {
+    lines.push(
+      style.red(
+        'Interrupted: no new request was sent after the signal; requests in flight were aborted.',
+      ),
+    );
+  }
+  const counts = [
+    `${applied} applied`,
+    `${already_applied} already applied`,
+    `${failed} failed`,
+    ...(unknown > 0 ? [`${unknown} unknown`] : []),
+    ...(missing > 0 ? [`${missing} missing`] : []),
+    `${not_attempted} not attempted`,
+  ].join(', ');
+  const incomplete = failed + unknown + missing + not_attempted > 0;
   lines.push(
-    failed + not_attempted > 0
-      ? style.red(`Apply incomplete: ${counts}`)
-      : style.green(`Apply complete: ${counts}`),
+    incomplete
+      ? style.red(`Apply incomplete: ${counts}.`)
+      : style.green(`Apply complete: ${counts}.`),
   );
-  const failedResults = report.results.filter((r) => r.status === 'failed');
-  if (failedResults.length > 0) {
-    lines.push('Failed (not changed):');
-    for (const r of failedResults)
-      lines.push(`  ${r.slug}${r.id === undefined ? '' : ` (${r.id})`}: ${r.error ?? ''}`);
-  }
-  const skipped = report.results.filter((r) => r.status === 'not-attempted');
-  if (skipped.length > 0) {
-    lines.push('Not attempted (not changed):');
-    for (const r of skipped) lines.push(`  ${r.slug}${r.id === undefined ? '' : ` (${r.id})`}`);
-  }
-  if (failed + not_attempted > 0)
+  const section = (title: string, status: ChangeResult['status'], withError: boolean): void => {
+    const matching = report.results.filter((r) => r.status === status);
+    if (matching.length === 0) return;
+    lines.push(title);
+    for (const r of matching) {
+      lines.push(
+        `  ${changeTitle(r)}${withError && r.error !== undefined ? `: ${showText(r.error)}` : ''}`,
+      );
+    }
+  };
+  section('Failed (as read from the answer or a re-read):', 'failed', true);
+  section('Outcome unknown (run plan to see what is true):', 'unknown', true);
+  section('Missing (deleted outside orws; not recreated):', 'missing', false);
+  section('Not attempted (not changed):', 'not-attempted', false);
+  const retryable = report.results.some(
+    (r) =>
+      r.status === 'unknown' ||
+      r.status === 'not-attempted' ||
+      (r.status === 'failed' && r.retryable !== false),
+  );
+  const refused = report.results.some((r) => r.status === 'failed' && r.retryable === false);
+  if (refused)
+    lines.push(
+      'The API refused some values: fix them in the config; applying again would send the same.',
+    );
+  if (missing > 0)
+    lines.push(
+      'For a missing workspace: remove its entry, or remove its id so that the next plan creates it.',
+    );
+  if (retryable)
     lines.push('Run apply again to converge: the changes already applied will show no difference.');
   return lines.join('\n') + '\n';
 }
@@ -62,7 +103,7 @@ export function renderApplyJson(
   return (
     JSON.stringify(
       {
-        format_version: 1,
+        format_version: 2,
         tool_version: meta.toolVersion,
         base_url: meta.baseUrl,
         interrupted: report.interrupted,

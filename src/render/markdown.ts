@@ -1,29 +1,40 @@
 import type { Change, Plan } from '../plan/types.js';
-import { formatValue } from '../schema/fields.js';
-import { summaryLine } from './text.js';
+import { formatValue } from './values.js';
+import { countOf, summaryLine } from './text.js';
 
 /** GitHub refuses comments over 65,536 characters; stay clear of it. */
 export const MARKDOWN_LIMIT = 65_000;
 
 /**
- * Renders a plan for a pull-request comment: a summary table first (always complete), then one
- * collapsible `<details>` per change with its field diffs as a table, cut with
- * "… and N more workspaces" so the whole stays under `limit` characters. No ANSI codes; every
- * value is escaped so that `|`, backticks or HTML in a description cannot break the table.
+ * Renders a plan for a pull-request comment: where it came from, a summary table first (always
+ * complete), then one collapsible `<details>` per change with its field diffs as a table, cut
+ * with "… and N more changes" so the whole stays under `limit` characters. No ANSI codes;
+ * every value is escaped so that `|`, backticks or HTML in a description cannot break the table.
  */
 export function renderPlanMarkdown(plan: Plan, limit: number = MARKDOWN_LIMIT): string {
-  const { create, update, unchanged, unmanaged } = plan.summary;
+  const { create, update, unchanged, unmanaged, missing } = plan.summary;
+  const host = hostOf(plan.base_url);
+  const forbidden = plan.unmanaged_policy === 'forbid';
   const head = [
     '### orws plan',
     '',
-    '| Action | Workspaces |',
+    `<sub>against <code>${escape(host)}</code>, orws ${escape(plan.tool_version)}</sub>`,
+    '',
+    ...(plan.targets === undefined
+      ? []
+      : [
+          `> **Partial plan**: limited by \`--target\` to ${plan.targets.names.map((n) => `<code>${escape(n)}</code>`).join(', ')}; ${countOf(plan.targets.left_out, 'workspace')} of the config left out.`,
+          '',
+        ]),
+    '| Action | Count |',
     '| --- | ---: |',
     `| ➕ create | ${create} |`,
     `| ✏️ update | ${update} |`,
+    ...(missing > 0 ? [`| ❗ missing (deleted outside orws) | ${missing} |`] : []),
     `| unchanged | ${unchanged} |`,
-    `| unmanaged (never touched) | ${unmanaged} |`,
+    `| unmanaged (never touched${forbidden ? '; forbidden by the config' : ''}) | ${unmanaged} |`,
     '',
-    `**${summaryLine(plan)}**${plan.changes.length === 0 ? ' No changes.' : ''}`,
+    `**${summaryLine(plan)}**`,
     '',
   ].join('\n');
 
@@ -40,7 +51,7 @@ export function renderPlanMarkdown(plan: Plan, limit: number = MARKDOWN_LIMIT): 
   const hidden = plan.changes.length - shown;
   let text = head + body + (hidden > 0 ? moreLine(hidden) : '');
   if (plan.unmanaged.length > 0) {
-    const list = `<details><summary>${plan.unmanaged.length} unmanaged workspaces</summary>\n\n${plan.unmanaged
+    const list = `<details><summary>${countOf(plan.unmanaged.length, 'unmanaged workspace')}${forbidden ? ' (forbidden by the config)' : ''}</summary>\n\n${plan.unmanaged
       .map((ref) => `- <code>${escape(ref.slug)}</code> (${escape(ref.id)})`)
       .join('\n')}\n\n</details>\n`;
     if (text.length + list.length <= limit) text += list;
@@ -48,29 +59,45 @@ export function renderPlanMarkdown(plan: Plan, limit: number = MARKDOWN_LIMIT): 
   return text;
 }
 
+function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return baseUrl;
+  }
+}
+
 function moreLine(count: number): string {
-  return `\n… and ${count} more ${count === 1 ? 'workspace' : 'workspaces'}\n`;
+  return `\n… and ${countOf(count, 'more change')}\n`;
 }
 
 function renderChange(change: Change): string {
-  const title =
-    change.action === 'create'
-      ? `➕ create <code>${escape(change.slug)}</code>`
-      : `✏️ update <code>${escape(change.slug)}</code> (${escape(change.id ?? '')})`;
+  const part = change.kind === 'workspace' ? '' : ` ${change.kind}`;
+  const id = change.id === undefined ? '' : ` (${escape(change.id)})`;
+  const name = `<code>${escape(change.slug)}</code>${id}${part}`;
+  if (change.action === 'missing') {
+    return `<details><summary>❗ missing ${name}: deleted outside orws</summary>\n\napply will not recreate it: remove the entry, or remove its id so that the next plan creates it.\n\n</details>\n`;
+  }
+  const title = change.action === 'create' ? `➕ create ${name}` : `✏️ update ${name}`;
   const rows = change.fields.map((field) =>
     change.action === 'create'
-      ? `| ${field.field} | ${cell(field.after)} |`
-      : `| ${field.field} | ${cell(field.before)} | ${cell(field.after)} |`,
+      ? `| ${escape(field.field)} | ${cell(field.after, change)} |`
+      : `| ${escape(field.field)} | ${cell(field.before, change)} | ${cell(field.after, change)} |`,
   );
   const header =
     change.action === 'create'
       ? '| Field | Value |\n| --- | --- |'
       : '| Field | Before | After |\n| --- | --- | --- |';
-  return `<details><summary>${title}: ${change.fields.length} ${change.fields.length === 1 ? 'field' : 'fields'}</summary>\n\n${header}\n${rows.join('\n')}\n\n</details>\n`;
+  return `<details><summary>${title}: ${countOf(change.fields.length, 'field')}</summary>\n\n${header}\n${rows.join('\n')}\n\n</details>\n`;
 }
 
-function cell(value: unknown): string {
-  return `<code>${escape(formatValue(value))}</code>`;
+function cell(value: unknown, change: Change): string {
+  const labels = change.labels;
+  const shown =
+    labels !== undefined && Array.isArray(value)
+      ? value.map((v: unknown) => (typeof v === 'string' ? (labels[v] ?? v) : v))
+      : value;
+  return `<code>${escape(formatValue(shown))}</code>`;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, UsageError } from '../../src/errors.js';
+import { ConfigError, TargetError } from '../../src/errors.js';
 import type { DesiredWorkspace } from '../../src/config/types.js';
 import type { Workspace } from '../../src/schema/fields.js';
-import { entry, planOf, workspace } from '../helpers/factories.js';
+import { computePlan, hasDrift } from '../../src/plan/index.js';
+import { desiredState, entry, planOf, workspace } from '../helpers/factories.js';
 
 function plan(entries: DesiredWorkspace[], current: Workspace[], targets?: string[]) {
   return planOf(entries, current, targets === undefined ? {} : { targets });
@@ -164,6 +165,7 @@ describe('computePlan: identity, create, unmanaged', () => {
     );
     expect(result.changes).toEqual([
       {
+        kind: 'workspace',
         action: 'update',
         id: remote.id,
         slug: 'staging-eu',
@@ -181,6 +183,7 @@ describe('computePlan: identity, create, unmanaged', () => {
     const result = plan([entry({ slug: 'new', name: 'New', description: null })], []);
     expect(result.changes).toEqual([
       {
+        kind: 'workspace',
         action: 'create',
         slug: 'new',
         body: { name: 'New', slug: 'new', description: null },
@@ -196,7 +199,13 @@ describe('computePlan: identity, create, unmanaged', () => {
         ],
       },
     ]);
-    expect(result.summary).toEqual({ create: 1, update: 0, unchanged: 0, unmanaged: 0 });
+    expect(result.summary).toEqual({
+      create: 1,
+      update: 0,
+      unchanged: 0,
+      unmanaged: 0,
+      missing: 0,
+    });
   });
 
   it('refuses to create without a name, naming the entry', () => {
@@ -215,10 +224,36 @@ describe('computePlan: identity, create, unmanaged', () => {
     }
   });
 
-  it('refuses an id no remote workspace has', () => {
-    expect(() =>
-      plan([entry({ slug: 'x', name: 'X' }, { id: '11111111-1111-4111-8111-111111111111' })], []),
-    ).toThrow(/no remote workspace has id "11111111-1111-4111-8111-111111111111"/);
+  it('plans an entry pinned to an id no remote workspace has as missing: drift, never a create', () => {
+    const id = '11111111-1111-4111-8111-111111111111';
+    const result = plan([entry({ slug: 'x', name: 'X' }, { id })], []);
+    expect(result.changes).toEqual([
+      { kind: 'workspace', action: 'missing', id, slug: 'x', fields: [], body: {}, operations: [] },
+    ]);
+    expect(result.summary).toEqual({
+      create: 0,
+      update: 0,
+      unchanged: 0,
+      unmanaged: 0,
+      missing: 1,
+    });
+    expect(hasDrift(result)).toBe(true);
+  });
+
+  it('with `unmanaged: forbid`, unmanaged workspaces are drift; with allow they are not', () => {
+    const other = workspace({ slug: 'other' });
+    const allowed = plan([], [other]);
+    expect(hasDrift(allowed)).toBe(false);
+    const forbidden = computePlan({
+      desired: { ...desiredState(), unmanaged: 'forbid' },
+      current: [other],
+      baseUrl: 'http://127.0.0.1:1/api/v1',
+      createdAt: '2026-11-28T10:00:00.000Z',
+      toolVersion: '0.1.0',
+    });
+    expect(forbidden.unmanaged_policy).toBe('forbid');
+    expect(forbidden.changes).toEqual([]);
+    expect(hasDrift(forbidden)).toBe(true);
   });
 
   it('refuses two entries naming the same workspace', () => {
@@ -246,7 +281,13 @@ describe('computePlan: identity, create, unmanaged', () => {
       { id: a.id, slug: 'zeta' },
     ]);
     expect(result.changes).toEqual([]);
-    expect(result.summary).toEqual({ create: 0, update: 0, unchanged: 1, unmanaged: 2 });
+    expect(result.summary).toEqual({
+      create: 0,
+      update: 0,
+      unchanged: 1,
+      unmanaged: 2,
+      missing: 0,
+    });
   });
 
   it('sorts changes by slug', () => {
@@ -264,20 +305,22 @@ describe('computePlan: identity, create, unmanaged', () => {
   it('keeps the plan document fields of SPEC §3', () => {
     const result = plan([], []);
     expect(result).toEqual({
-      format_version: 1,
+      format_version: 2,
       tool_version: '0.1.0',
       created_at: '2026-11-28T10:00:00.000Z',
       base_url: 'http://127.0.0.1:1/api/v1',
+      unmanaged_policy: 'allow',
       changes: [],
       unchanged: [],
       unmanaged: [],
-      summary: { create: 0, update: 0, unchanged: 0, unmanaged: 0 },
+      summary: { create: 0, update: 0, unchanged: 0, unmanaged: 0, missing: 0 },
     });
     expect(Object.keys(result)).toEqual([
       'format_version',
       'tool_version',
       'created_at',
       'base_url',
+      'unmanaged_policy',
       'changes',
       'unchanged',
       'unmanaged',
@@ -297,7 +340,12 @@ describe('computePlan: targets', () => {
   });
 
   it('refuses a target that names nothing', () => {
-    expect(() => plan(entries, [prod, dev], ['nope'])).toThrow(UsageError);
+    expect(() => plan(entries, [prod, dev], ['nope'])).toThrow(TargetError);
+  });
+
+  it('says that a targeted plan is partial, and how many entries it left out', () => {
+    expect(plan(entries, [prod, dev], ['prod']).targets).toEqual({ names: ['prod'], left_out: 1 });
+    expect(plan(entries, [prod, dev]).targets).toBeUndefined();
   });
 });
 

@@ -94,6 +94,6 @@ describe('renderPlanMarkdown', () => {
     expect(md).toContain('| ✏️ update | 5000 |');
     const shown = md.match(/<details><summary>✏️/g)?.length ?? 0;
     expect(shown).toBeGreaterThan(0);
-    expect(md).toContain(`… and ${5000 - shown} more workspaces`);
+    expect(md).toContain(`… and ${5000 - shown} more changes`);
   });
 });

@@ -1,0 +1,42 @@
+import { ApiError } from '../errors.js';
+
+/**
+ * What a failed write tells of its outcome. `refused`: the API answered that it would not do
+ * it (a 4xx other than 408 and 429), so nothing changed. Anything else (no answer, a cut or
+ * unreadable answer, a timeout, a 5xx, an answer about something else) may have landed.
+ * `retryable` is false when the API refused the values themselves (400, 422): running apply
+ * again sends the same values and cannot help.
+ */
+export function outcomeOf(error: unknown): {
+  refused: boolean;
+  retryable: boolean;
+  message: string;
+} {
+  const message = error instanceof Error && error.message !== '' ? error.message : String(error);
+  if (!(error instanceof ApiError) || error.status === undefined) {
+    return { refused: false, retryable: true, message };
+  }
+  const { status } = error;
+  const refused = status >= 400 && status < 500 && status !== 408 && status !== 429;
+  if (!refused) return { refused, retryable: true, message };
+  if (status === 400 || status === 422) {
+    return { refused, retryable: false, message: `the API refused the values sent: ${message}` };
+  }
+  return { refused, retryable: true, message };
+}
+
+/**
+ * Whether `error` is a create refused because the slug is taken: a POST answered 409, or 400
+ * with a message saying the slug exists. During an apply this means the workspace appeared
+ * since the plan, or an earlier attempt of the same create landed and its answer was lost.
+ */
+export function isSlugConflict(error: unknown): error is ApiError {
+  if (!(error instanceof ApiError) || error.method !== 'POST') return false;
+  if (error.status === 409) return true;
+  const message = error.apiMessage ?? '';
+  return (
+    error.status === 400 &&
+    /slug/i.test(message) &&
+    /exist|taken|already|in use|duplicate|unique/i.test(message)
+  );
+}
