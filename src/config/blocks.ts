@@ -55,7 +55,8 @@ export function checkBlockRules(
     let narrower: { interval: BudgetInterval; limit: number } | undefined;
     for (const interval of BUDGET_INTERVALS) {
       const limit = budgets[interval];
-      if (typeof limit !== 'number') continue;
+      // A limit of 0 or less is the schema's to report; comparing it would only add noise.
+      if (typeof limit !== 'number' || !(limit > 0)) continue;
       if (narrower !== undefined && !(narrower.limit < limit)) {
         issues.push({
           path: [...path, 'budgets', narrower.interval],

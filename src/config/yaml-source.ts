@@ -12,8 +12,8 @@ import {
   LineCounter,
   parseDocument,
   visit,
+  Document,
   type Alias,
-  type Document,
   type Node,
   type Pair,
   type YAMLError,
@@ -164,8 +164,13 @@ export class NodeLocator {
 
 /** The string a key becomes in the JavaScript value, as `yaml`'s `toJS` makes it. */
 export function keyString(key: unknown): string {
-  // A collection used as a key: yaml's toJS writes it as YAML text, and so does toString.
-  if (isCollection(key)) return key.toString();
+  // A collection used as a key (`? [x, y]`): yaml's toJS writes it as flow YAML text, and so
+  // must this, or the key's error cannot be placed at its line.
+  if (isCollection(key)) {
+    const copy = key.clone();
+    copy.flow = true;
+    return new Document(copy, { version: '1.2' }).toString().trimEnd();
+  }
   const value: unknown = isScalar(key) ? key.value : key;
   switch (typeof value) {
     case 'string':

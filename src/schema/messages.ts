@@ -206,9 +206,11 @@ function describeSchemaError(
       // Lengths count UTF-16 code units (the validator is built with unicode: false), the
       // stricter of the readings the API may use: an emoji counts 2.
       const length = typeof value === 'string' ? value.length : 0;
+      const astral = typeof value === 'string' && Array.from(value).length !== length;
+      const units = astral ? ', counted in UTF-16 code units: an emoji counts 2' : '';
       return {
         path,
-        message: `${label} must be ${describeBounds(schema.minLength, schema.maxLength, 'characters')} (got ${length}), counted in UTF-16 code units: an emoji counts 2`,
+        message: `${label} must be ${describeBounds(schema.minLength, schema.maxLength, 'characters')} (got ${length})${units}`,
       };
     }
     case 'minimum':

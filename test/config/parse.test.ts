@@ -123,14 +123,8 @@ describe('parseConfigText: the three states of a field', () => {
 
 describe('parseConfigText: checks, at the value', () => {
   const cases: [string, string][] = [
-    [
-      'name: ""',
-      'name must be 1 to 100 characters (got 0), counted in UTF-16 code units: an emoji counts 2',
-    ],
-    [
-      `name: ${'x'.repeat(101)}`,
-      'name must be 1 to 100 characters (got 101), counted in UTF-16 code units: an emoji counts 2',
-    ],
+    ['name: ""', 'name must be 1 to 100 characters (got 0)'],
+    [`name: ${'x'.repeat(101)}`, 'name must be 1 to 100 characters (got 101)'],
     ['name: 42', 'name must be a string (got 42); put it in quotes to make it a string'],
     ['name: 1e3', 'name must be a string (got 1e3); put it in quotes to make it a string'],
     [
@@ -138,10 +132,7 @@ describe('parseConfigText: checks, at the value', () => {
       'io_logging_sampling_rate must be between 0.0001 and 1 (got 1.50)',
     ],
     ['io_logging_sampling_rate: true', 'io_logging_sampling_rate must be a number (got true)'],
-    [
-      `description: ${'x'.repeat(501)}`,
-      'description must be at most 500 characters (got 501), counted in UTF-16 code units: an emoji counts 2',
-    ],
+    [`description: ${'x'.repeat(501)}`, 'description must be at most 500 characters (got 501)'],
     ['description: [a]', 'description must be a string or null (got a list)'],
     ['default_image_model: {a: 1}', 'default_image_model must be a string or null (got a mapping)'],
     [
@@ -670,7 +661,7 @@ describe('parseConfigText: identity and source', () => {
       'a duplicate among otherwise invalid entries',
       '  - slug: a\n    name: ""\n  - slug: a\n',
       [
-        `${FILE}:4:11: name must be 1 to 100 characters (got 0), counted in UTF-16 code units: an emoji counts 2`,
+        `${FILE}:4:11: name must be 1 to 100 characters (got 0)`,
         `${FILE}:5:5: duplicate slug "a": also at ${FILE}:3:5`,
       ],
     ],
