@@ -139,7 +139,7 @@ export function buildBlocks(
       if (Object.hasOwn(guardrail, key)) fields[key] = structuredClone(guardrail[key]);
     // The schema has checked every value against its key's type.
     blocks.guardrail = {
-      fields: fields as Partial<GuardrailFields>,
+      fields: fields,
       source: sourceOf('guardrail'),
     };
   }
