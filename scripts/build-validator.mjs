@@ -39,7 +39,13 @@ function writeStandalone(name, ajv, refs, declarations) {
 
 const DEFAULT_EXPORT = 'declare const validate: ValidateFunction;\nexport default validate;';
 
-const ajv = new Ajv({ allErrors: true, code: { source: true, esm: true }, strict: true });
+// unicode: false: maxLength and minLength count UTF-16 code units, the stricter reading of a length.
+const ajv = new Ajv({
+  allErrors: true,
+  code: { source: true, esm: true },
+  strict: true,
+  unicode: false,
+});
 writeStandalone('validate-config', ajv, ajv.compile(schema), DEFAULT_EXPORT);
 writeFileSync(
   join(out, 'config-schema.js'),

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { findDuplicateIdentities, type EntryIdentity } from './duplicates.js';
 import { describeTooLarge, MAX_CONFIG_BYTES, parseConfigFile, sortIssues } from './parse.js';
-import type { DesiredState, DesiredWorkspace } from './types.js';
+import type { DesiredState, DesiredWorkspace, UnmanagedPolicy } from './types.js';
 
 /** The config `orws` reads when `-f` is not given, relative to the working directory. */
 export const DEFAULT_CONFIG_PATH = 'workspaces.yaml';
@@ -23,9 +23,11 @@ export interface LoadConfigOptions {
 
 /**
  * Reads the desired state from `path`: a file, or a directory whose `*.yaml` and `*.yml`
- * files (directly in it, not hidden, sorted by name) are merged into one list in that
- * order. Each file's `defaults` apply to that file's entries only. Slugs and ids must be
- * unique across all files.
+ * files (directly in it, not hidden, extension in any case, sorted by name) are merged into
+ * one list in that order; every other entry of the directory is named in `skipped`. Each
+ * file's `defaults` apply to that file's entries only. Slugs and ids must be unique across
+ * all files. `unmanaged` is `forbid` when any file says so: one file forbidding is enough,
+ * since allowing is the absence of a rule.
  *
  * Every file's size is checked before it is read: over {@link MAX_CONFIG_BYTES} it is
  * refused unread.
@@ -43,6 +45,7 @@ export async function loadConfig(
   const issues: ConfigIssue[] = [...listing.issues];
   const workspaces: DesiredWorkspace[] = [];
   const identities: EntryIdentity[] = [];
+  let unmanaged: UnmanagedPolicy = 'allow';
   for (const file of listing.files) {
     const read = await readConfigFile(file, isDefault && file === path);
     if (typeof read !== 'string') {
@@ -51,47 +54,60 @@ export async function loadConfig(
     }
     const parsed = parseConfigFile(read, file);
     issues.push(...parsed.issues);
+    if (parsed.unmanaged === 'forbid') unmanaged = 'forbid';
     workspaces.push(...parsed.workspaces);
     identities.push(...parsed.identities);
   }
   issues.push(...findDuplicateIdentities(identities));
   if (issues.length > 0) throw new ConfigError(sortIssues(issues, listing.files));
-  return { files: listing.files, workspaces, unmanaged: 'allow' };
+  const state: DesiredState = { files: listing.files, workspaces, unmanaged };
+  if (listing.skipped.length > 0) state.skipped = listing.skipped;
+  return state;
+}
+
+/** Whether a directory entry is a config file by its name: `.yaml`/`.yml` in any case, not hidden. */
+function isConfigName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return !name.startsWith('.') && (lower.endsWith('.yaml') || lower.endsWith('.yml'));
 }
 
 /** The files `path` names, or the issue that makes it unusable. */
 async function listConfigFiles(
   path: string,
   isDefault: boolean,
-): Promise<{ files: string[]; issues: ConfigIssue[] }> {
+): Promise<{ files: string[]; skipped: string[]; issues: ConfigIssue[] }> {
   let info;
   try {
     info = await stat(path);
   } catch (error) {
-    return { files: [], issues: [issueForFsError(path, error, isDefault)] };
+    return { files: [], skipped: [], issues: [issueForFsError(path, error, isDefault)] };
   }
-  if (!info.isDirectory()) return { files: [path], issues: [] };
+  if (!info.isDirectory()) return { files: [path], skipped: [], issues: [] };
 
-  let names: string[];
+  const read: string[] = [];
+  const skipped: string[] = [];
   try {
     const entries = await readdir(path, { withFileTypes: true });
-    names = entries.filter((entry) => !entry.isDirectory()).map((entry) => entry.name);
+    for (const entry of entries) {
+      if (!entry.isDirectory() && isConfigName(entry.name)) read.push(entry.name);
+      else skipped.push(entry.name);
+    }
   } catch (error) {
-    return { files: [], issues: [issueForFsError(path, error, false)] };
+    return { files: [], skipped: [], issues: [issueForFsError(path, error, false)] };
   }
-  const files = names
-    .filter((name) => !name.startsWith('.') && (name.endsWith('.yaml') || name.endsWith('.yml')))
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    .map((name) => join(path, name));
+  const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  const files = read.sort(byName).map((name) => join(path, name));
+  const skippedPaths = skipped.sort(byName).map((name) => join(path, name));
   if (files.length === 0) {
     return {
       files: [],
+      skipped: skippedPaths,
       issues: [
         { file: path, line: 1, col: 1, message: 'the directory holds no *.yaml or *.yml file' },
       ],
     };
   }
-  return { files, issues: [] };
+  return { files, skipped: skippedPaths, issues: [] };
 }
 
 /** The text of one file, or the issue that stops it being read. Size is checked first. */

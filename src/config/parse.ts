@@ -7,11 +7,14 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { formatIssue, type ConfigIssue, type SourcePosition } from '../errors.js';
 import { WRITABLE_FIELDS } from '../schema/fields.js';
-import { describeSchemaErrors, describeValue } from '../schema/messages.js';
+import { describeSchemaErrors, describeValue, type SchemaIssue } from '../schema/messages.js';
 import { validateConfigData } from '../schema/validate.js';
+import { buildBlocks, checkBlockRules } from './blocks.js';
 import { findDuplicateIdentities, type EntryIdentity } from './duplicates.js';
-import type { DesiredWorkspace } from './types.js';
+import type { DesiredWorkspace, UnmanagedPolicy } from './types.js';
 import {
+  findExpansionOverflow,
+  findUnsafeIntegers,
   issueAt,
   NodeLocator,
   nodeOffset,
@@ -30,6 +33,13 @@ export const MAX_CONFIG_BYTES = 10 * 1024 * 1024;
  */
 export const MAX_ALIAS_COUNT = 1000;
 
+/**
+ * How many nodes a file may hold once every alias is expanded. The alias count alone does
+ * not bound the work (one anchored list of a million ids used by 899 aliases is under
+ * {@link MAX_ALIAS_COUNT}); this does, and it is checked before any value is built.
+ */
+export const MAX_EXPANDED_NODES = 1_000_000;
+
 /** What one file yields before identities are compared across files. */
 export interface ParsedConfigFile {
   /** The valid entries, with defaults merged in; trustworthy only when `issues` is empty. */
@@ -38,6 +48,8 @@ export interface ParsedConfigFile {
   identities: EntryIdentity[];
   /** Everything wrong with the file, except duplicates (see {@link findDuplicateIdentities}). */
   issues: ConfigIssue[];
+  /** The file's `unmanaged:` policy; absent when the file does not say. */
+  unmanaged?: UnmanagedPolicy;
 }
 
 /**
@@ -49,13 +61,13 @@ export interface ParsedConfigFile {
 export function parseConfigText(
   text: string,
   file: string,
-): { workspaces: DesiredWorkspace[]; issues: ConfigIssue[] } {
+): { workspaces: DesiredWorkspace[]; issues: ConfigIssue[]; unmanaged: UnmanagedPolicy } {
   const parsed = parseConfigFile(text, file);
   const issues = sortIssues(
     [...parsed.issues, ...findDuplicateIdentities(parsed.identities)],
     [file],
   );
-  return { workspaces: parsed.workspaces, issues };
+  return { workspaces: parsed.workspaces, issues, unmanaged: parsed.unmanaged ?? 'allow' };
 }
 
 /**
@@ -94,6 +106,29 @@ export function parseConfigFile(text: string, file: string): ParsedConfigFile {
     return result;
   }
 
+  for (const node of findUnsafeIntegers(source.doc)) {
+    const written = node.range ? text.slice(node.range[0], node.range[1]).trim() : '';
+    const shown = written === '' || written.length > 40 ? 'this number' : written;
+    result.issues.push(
+      issueAt(
+        source,
+        nodeOffset(node) ?? rootOffset,
+        `${shown} is beyond the integers orws reads exactly (at most ${Number.MAX_SAFE_INTEGER}): it would be read as ${String((node as { value?: unknown }).value)}`,
+      ),
+    );
+  }
+  const overflow = findExpansionOverflow(source.doc, MAX_EXPANDED_NODES);
+  if (overflow !== undefined) {
+    result.issues.push(
+      issueAt(
+        source,
+        nodeOffset(overflow.alias) ?? rootOffset,
+        `alias *${overflow.alias.source} expands the document past ${MAX_EXPANDED_NODES} values: this looks like an alias bomb; write the values out or use defaults`,
+      ),
+    );
+    return result;
+  }
+
   const locator = new NodeLocator(source.doc);
   let data: unknown;
   try {
@@ -109,7 +144,10 @@ export function parseConfigFile(text: string, file: string): ParsedConfigFile {
     const written = text.slice(node.range[0], node.range[1]).trim();
     return written === '' || written.length > 60 ? undefined : written;
   };
-  const schemaIssues = describeSchemaErrors(validateConfigData(data), data, writtenAt);
+  const schemaIssues = [
+    ...describeSchemaErrors(validateConfigData(data), data, writtenAt),
+    ...describeRuleErrors(data),
+  ];
   const badEntries = new Set<number>();
   let badDefaults = false;
   for (const issue of schemaIssues) {
@@ -123,8 +161,23 @@ export function parseConfigFile(text: string, file: string): ParsedConfigFile {
       badEntries.add(Number(issue.path[1]));
   }
 
+  if (isPlainObject(data) && (data.unmanaged === 'allow' || data.unmanaged === 'forbid'))
+    result.unmanaged = data.unmanaged;
   collectEntries(data, source, locator, rootOffset, badEntries, badDefaults, result);
   return result;
+}
+
+/** The block rules (blocks.ts) of defaults and of every entry. */
+function describeRuleErrors(data: unknown): SchemaIssue[] {
+  if (!isPlainObject(data)) return [];
+  const issues: SchemaIssue[] = [];
+  if (isPlainObject(data.defaults)) issues.push(...checkBlockRules(data.defaults, ['defaults']));
+  if (Array.isArray(data.workspaces)) {
+    for (const [index, entry] of (data.workspaces as unknown[]).entries())
+      if (isPlainObject(entry))
+        issues.push(...checkBlockRules(entry, ['workspaces', String(index)]));
+  }
+  return issues;
 }
 
 /**
@@ -177,8 +230,13 @@ function collectEntries(
     const position = positionAt(source, offset ?? rootOffset);
     if (!isPlainObject(entry)) continue;
     result.identities.push(identityOf(entry, position));
-    if (!badEntries.has(index) && !badDefaults)
-      result.workspaces.push(buildWorkspace(entry, defaults, position));
+    if (!badEntries.has(index) && !badDefaults) {
+      const keyPosition = (key: string): SourcePosition => {
+        const node = locator.locateKey(['workspaces', String(index)], key);
+        return node?.range ? positionAt(source, node.range[0]) : position;
+      };
+      result.workspaces.push(buildWorkspace(entry, defaults, position, keyPosition));
+    }
   }
 }
 
@@ -199,6 +257,7 @@ function buildWorkspace(
   entry: Record<string, unknown>,
   defaults: Record<string, unknown>,
   source: SourcePosition,
+  keyPosition: (key: string) => SourcePosition,
 ): DesiredWorkspace {
   const fields: Record<string, unknown> = {};
   for (const field of WRITABLE_FIELDS) {
@@ -212,6 +271,7 @@ function buildWorkspace(
     source,
   };
   if (typeof entry.id === 'string') workspace.id = entry.id.toLowerCase();
+  Object.assign(workspace, buildBlocks(entry, defaults, keyPosition));
   return workspace;
 }
 

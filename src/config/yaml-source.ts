@@ -12,8 +12,8 @@ import {
   LineCounter,
   parseDocument,
   visit,
+  Document,
   type Alias,
-  type Document,
   type Node,
   type Pair,
   type YAMLError,
@@ -46,19 +46,25 @@ export function parseYamlSource(text: string, file: string): YamlSource {
     schema: 'core',
     merge: false,
     resolveKnownTags: false,
-    uniqueKeys: true,
+    // yaml's own check compares every key with every other key of its mapping (quadratic:
+    // 20,000 keys take 10 s); duplicates are found below with one Map per mapping instead.
+    uniqueKeys: false,
     // Not 'silent': that also drops the multiple-documents error. 'error' only stops console warnings.
     logLevel: 'error',
   });
-  const source: YamlSource = { file, doc, lineCounter, issues: [], failed: doc.errors.length > 0 };
-  const duplicateKeys = doc.errors.some((error) => error.code === 'DUPLICATE_KEY')
-    ? findDuplicateKeys(doc)
-    : new Map<number, DuplicateKey>();
+  const duplicateKeys = findDuplicateKeys(doc);
+  const source: YamlSource = {
+    file,
+    doc,
+    lineCounter,
+    issues: [],
+    failed: doc.errors.length > 0 || duplicateKeys.size > 0,
+  };
   for (const error of doc.errors) {
-    source.issues.push(
-      issueAt(source, error.pos[0], describeYamlError(error, duplicateKeys, source)),
-    );
+    source.issues.push(issueAt(source, error.pos[0], describeYamlError(error)));
   }
+  for (const [offset, duplicate] of duplicateKeys)
+    source.issues.push(issueAt(source, offset, describeDuplicateKey(duplicate, source)));
   for (const warning of doc.warnings) {
     // Tags are shown as written (`!!binary`), not as their URI (`tag:yaml.org,2002:binary`).
     const message = lowerFirst(warning.message).replace(/tag:yaml\.org,2002:/g, '!!');
@@ -158,8 +164,13 @@ export class NodeLocator {
 
 /** The string a key becomes in the JavaScript value, as `yaml`'s `toJS` makes it. */
 export function keyString(key: unknown): string {
-  // A collection used as a key: yaml's toJS writes it as YAML text, and so does toString.
-  if (isCollection(key)) return key.toString();
+  // A collection used as a key (`? [x, y]`): yaml's toJS writes it as flow YAML text, and so
+  // must this, or the key's error cannot be placed at its line.
+  if (isCollection(key)) {
+    const copy = key.clone();
+    copy.flow = true;
+    return new Document(copy, { version: '1.2' }).toString().trimEnd();
+  }
   const value: unknown = isScalar(key) ? key.value : key;
   switch (typeof value) {
     case 'string':
@@ -221,19 +232,8 @@ function findDuplicateKeys(doc: Document.Parsed): Map<number, DuplicateKey> {
   return found;
 }
 
-function describeYamlError(
-  error: YAMLError,
-  duplicateKeys: Map<number, DuplicateKey>,
-  source: YamlSource,
-): string {
+function describeYamlError(error: YAMLError): string {
   switch (error.code) {
-    case 'DUPLICATE_KEY': {
-      const duplicate = duplicateKeys.get(error.pos[0]);
-      if (!duplicate) return 'duplicate key: a key may appear once in a mapping';
-      const first = duplicate.first === undefined ? undefined : positionAt(source, duplicate.first);
-      const also = first ? `: also at ${first.file}:${first.line}:${first.col}` : '';
-      return `duplicate key ${JSON.stringify(duplicate.key)}${also}; a key may appear once in a mapping`;
-    }
     case 'MULTIPLE_DOCS':
       return 'multiple YAML documents in one file: a config file holds one; remove this "---" or move what follows to its own file';
     case 'TAB_AS_INDENT':
@@ -245,10 +245,94 @@ function describeYamlError(
   }
 }
 
+function describeDuplicateKey(duplicate: DuplicateKey, source: YamlSource): string {
+  const first = duplicate.first === undefined ? undefined : positionAt(source, duplicate.first);
+  const also = first ? `: also at ${first.file}:${first.line}:${first.col}` : '';
+  return `duplicate key ${JSON.stringify(duplicate.key)}${also}; a key may appear once in a mapping`;
+}
+
 /** "Map keys must be unique" → "map keys must be unique"; "YAML…" stays. */
 function lowerFirst(text: string): string {
   const [first = '', second = ''] = text;
   return second === second.toUpperCase() && second !== second.toLowerCase()
     ? text
     : first.toLowerCase() + text.slice(1);
+}
+
+/**
+ * The first alias, in document order, at which the document expanded (every alias replaced by
+ * a copy of what it names) grows past `limit` nodes, and the size reached there. An alias
+ * count alone does not bound the work: one anchored list of a million items used by 899
+ * aliases stays under any sensible alias limit and still builds 900 million values. Sizes
+ * are computed once per anchored node, so this costs one walk of the document as written.
+ */
+export function findExpansionOverflow(
+  doc: Document.Parsed,
+  limit: number,
+): { alias: Alias; size: number } | undefined {
+  const anchors = resolveAliases(doc);
+  const sizes = new Map<Node, number>();
+  const inProgress = new Set<Node>();
+  const sizeOf = (node: unknown): number => {
+    if (isAlias(node)) {
+      const target = anchors.get(node);
+      // An alias inside the node it names cannot be expanded; toJS reports it.
+      return target === undefined || inProgress.has(target) ? 1 : sizeOf(target);
+    }
+    if (!isMap(node) && !isSeq(node)) return isNodeLike(node) ? 1 : 0;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    inProgress.add(node);
+    let size = 1;
+    for (const item of node.items as readonly unknown[]) {
+      size += isPairLike(item) ? sizeOf(item.key) + sizeOf(item.value) : sizeOf(item);
+      if (size > limit) break;
+    }
+    inProgress.delete(node);
+    sizes.set(node, size);
+    return size;
+  };
+
+  let total = 0;
+  let found: { alias: Alias; size: number } | undefined;
+  const walk = (node: unknown): void => {
+    if (found !== undefined) return;
+    if (isAlias(node)) {
+      total += sizeOf(node);
+      if (total > limit) found = { alias: node, size: total };
+      return;
+    }
+    if (isMap(node) || isSeq(node)) {
+      total += 1;
+      for (const item of node.items as readonly unknown[]) {
+        if (isPairLike(item)) {
+          walk(item.key);
+          walk(item.value);
+        } else walk(item);
+      }
+    } else if (isNodeLike(node)) total += 1;
+  };
+  walk(doc.contents);
+  return found;
+}
+
+/**
+ * Numbers that the document holds as integers but that a JavaScript number cannot hold
+ * exactly (beyond ±2^53−1): `9007199254740993` would be read as …992, `1e20` is no id.
+ * Reported rather than rounded, since a rounded key id names another key.
+ */
+export function findUnsafeIntegers(doc: Document.Parsed): Node[] {
+  const found: Node[] = [];
+  visit(doc, {
+    Scalar(_key, node) {
+      const value = node.value;
+      if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value))
+        found.push(node);
+    },
+  });
+  return found;
+}
+
+function isPairLike(value: unknown): value is { key: unknown; value: unknown } {
+  return typeof value === 'object' && value !== null && 'key' in value && 'value' in value;
 }

@@ -22,9 +22,34 @@ export interface SchemaIssue {
 
 const definitions = asRecord(configSchema.definitions);
 const ROOT_KEYS = Object.keys(asRecord(configSchema.properties));
-const DEFAULTS_KEYS = Object.keys(asRecord(asRecord(definitions.defaults).properties));
 const ENTRY_KEYS = Object.keys(asRecord(asRecord(definitions.workspace).properties));
 const READ_ONLY = new Set(READ_ONLY_FIELDS);
+
+/**
+ * How many unknown keys of one mapping are reported one by one; the rest are counted in one
+ * "and N more" issue. Each reported key is looked up in its mapping, so an unbounded number
+ * would make a mapping of many unknown keys cost quadratic time.
+ */
+export const MAX_UNKNOWN_KEYS_PER_MAPPING = 20;
+
+/** Keys of the guardrail block that the API knows but a config may not set, and what to do instead. */
+const GUARDRAIL_REFUSED_KEYS: Readonly<Record<string, string>> = {
+  name: 'read-only key "name": the default guardrail\'s name is derived from its workspace and cannot be changed; remove it',
+  enforce_zdr:
+    'deprecated key "enforce_zdr": use enforce_zdr_openai, enforce_zdr_anthropic, enforce_zdr_google, enforce_zdr_xai and enforce_zdr_other',
+  include_byok_in_budgets:
+    '"include_byok_in_budgets" is not set on the guardrail: set budgets.include_byok (the workspace-wide flag)',
+};
+
+/** Why a whole block cannot be null, and what to write instead. */
+const NULL_BLOCK_MESSAGES: Readonly<Record<string, string>> = {
+  budgets:
+    'budgets cannot be null: remove the key to leave budgets unmanaged; set each interval to null to remove its budget',
+  guardrail:
+    'guardrail cannot be null: remove the key to leave the guardrail unmanaged; set each of its keys to null to clear it',
+  members:
+    'members cannot be null: remove the key to leave membership unmanaged; write [] for a workspace with no members',
+};
 
 /** What a pattern means, per field, for the fields whose schema has one. */
 const PATTERN_MEANINGS: Readonly<Record<string, string>> = {
@@ -48,14 +73,28 @@ export function describeSchemaErrors(
   writtenAt: (path: readonly string[]) => string | undefined = () => undefined,
 ): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
+  const unknownKeys = new Map<string, number>();
   for (const error of errors) {
     const path = parseInstancePath(error.instancePath);
+    if (error.keyword === 'additionalProperties') {
+      const count = (unknownKeys.get(error.instancePath) ?? 0) + 1;
+      unknownKeys.set(error.instancePath, count);
+      if (count > MAX_UNKNOWN_KEYS_PER_MAPPING) continue;
+    }
     const value = valueAt(data, path);
     if (error.keyword === 'uniqueItems' && Array.isArray(value)) {
       issues.push(...describeRepeatedItems(path, value));
     } else {
       issues.push(describeSchemaError(error, path, value, writtenAt));
     }
+  }
+  for (const [instancePath, count] of unknownKeys) {
+    if (count <= MAX_UNKNOWN_KEYS_PER_MAPPING) continue;
+    const more = count - MAX_UNKNOWN_KEYS_PER_MAPPING;
+    issues.push({
+      path: parseInstancePath(instancePath),
+      message: `and ${more} more unknown key${more === 1 ? '' : 's'} in this mapping (only the first ${MAX_UNKNOWN_KEYS_PER_MAPPING} are listed)`,
+    });
   }
   return issues;
 }
@@ -131,8 +170,7 @@ function describeSchemaError(
     (typeof value === 'number' || typeof value === 'boolean' ? writtenAt(path) : undefined) ??
     describeValue(value);
   const label = labelOf(path);
-  const field = fieldOf(path);
-  const schema = field === undefined ? {} : asRecord(definitions[field]);
+  const schema = schemaAt(path);
   switch (error.keyword) {
     case 'additionalProperties':
       return describeExtraKey(
@@ -165,10 +203,14 @@ function describeSchemaError(
     }
     case 'minLength':
     case 'maxLength': {
-      const length = typeof value === 'string' ? Array.from(value).length : 0;
+      // Lengths count UTF-16 code units (the validator is built with unicode: false), the
+      // stricter of the readings the API may use: an emoji counts 2.
+      const length = typeof value === 'string' ? value.length : 0;
+      const astral = typeof value === 'string' && Array.from(value).length !== length;
+      const units = astral ? ', counted in UTF-16 code units: an emoji counts 2' : '';
       return {
         path,
-        message: `${label} must be ${describeBounds(schema.minLength, schema.maxLength, 'characters')} (got ${length})`,
+        message: `${label} must be ${describeBounds(schema.minLength, schema.maxLength, 'characters')} (got ${length})${units}`,
       };
     }
     case 'minimum':
@@ -177,7 +219,23 @@ function describeSchemaError(
         path,
         message: `${label} must be ${describeRange(schema.minimum, schema.maximum)} (got ${got})`,
       };
+    case 'exclusiveMinimum':
+      return {
+        path,
+        message: `${label} must be greater than ${describeValue(params.limit)} (got ${got})`,
+      };
+    case 'minItems':
+      return {
+        path,
+        message: `${label} must hold at least ${describeValue(params.limit)} item (null clears it)`,
+      };
     case 'pattern': {
+      if (path[path.length - 3] === 'members' || path[path.length - 2] === 'members') {
+        return {
+          path,
+          message: `member ${describeValue(value)} is neither an email address (name@example.com) nor a user ID (user_…)`,
+        };
+      }
       const meaning = PATTERN_MEANINGS[label] ?? `must match ${describeValue(params.pattern)}`;
       const hint = label === 'slug' && typeof value === 'string' ? suggestSlug(value) : undefined;
       const suffix = hint === undefined ? '' : ` (for example "${hint}")`;
@@ -197,13 +255,31 @@ function labelOf(path: readonly string[]): string {
   return last;
 }
 
-/** The schema definition name for the value at `path`: the field, or the field a list item belongs to. */
-function fieldOf(path: readonly string[]): string | undefined {
-  for (let i = path.length - 1; i >= 0; i--) {
-    const segment = path[i];
-    if (segment !== undefined && !isIndex(segment)) return segment;
+/**
+ * The schema of the value at `path`, following `$ref`s, properties and list items; empty
+ * when the path leaves the schema (an unknown key). The one place that knows which rules
+ * apply where: a `description` in a guardrail is not a workspace's description.
+ */
+function schemaAt(path: readonly string[]): Record<string, unknown> {
+  let schema = resolveRef(configSchema);
+  for (const segment of path) {
+    const next: unknown = isIndex(segment) ? schema.items : asRecord(schema.properties)[segment];
+    schema = resolveRef(asRecord(next));
   }
-  return undefined;
+  return schema;
+}
+
+function resolveRef(schema: Record<string, unknown>): Record<string, unknown> {
+  const ref = schema.$ref;
+  if (typeof ref !== 'string') return schema;
+  const name = /^#\/definitions\/(.+)$/.exec(ref)?.[1];
+  return name === undefined ? {} : { ...asRecord(definitions[name]), ...schema };
+}
+
+/** ` in budgets`, ` in guardrail`…: where an unknown key of a nested block is. */
+function inBlock(path: readonly string[]): string {
+  const named = [...path].reverse().find((segment) => !isIndex(segment));
+  return named === undefined || named === 'workspaces' ? '' : ` in ${named}`;
 }
 
 function describeExtraKey(path: readonly string[], key: string): SchemaIssue {
@@ -216,7 +292,34 @@ function describeExtraKey(path: readonly string[], key: string): SchemaIssue {
         : ` (did you mean "${guess}"?)`;
     return { path, key, message: `unknown top-level key ${shown}${tail}` };
   }
-  if (READ_ONLY.has(key)) {
+  const parent = path[path.length - 1];
+  if (parent === 'guardrail') {
+    const refused = GUARDRAIL_REFUSED_KEYS[key];
+    if (refused !== undefined) return { path, key, message: refused };
+  }
+  if (parent === 'budgets' && key === 'include_byok_in_budgets') {
+    return {
+      path,
+      key,
+      message: 'unknown key "include_byok_in_budgets" (did you mean "include_byok"?)',
+    };
+  }
+  if (key === 'label' && path[path.length - 2] === 'content_filter_builtins') {
+    return {
+      path,
+      key,
+      message:
+        'the label of a builtin content filter is assigned by the API and cannot be set; remove it',
+    };
+  }
+  if (key === 'include_byok_in_budgets' && path[0] === 'workspaces' && path.length === 2) {
+    return {
+      path,
+      key,
+      message: `read-only key ${shown} on the workspace: set budgets.include_byok instead`,
+    };
+  }
+  if (READ_ONLY.has(key) && path.length <= 2) {
     return { path, key, message: `read-only key ${shown}: the API sets it; remove it` };
   }
   if (key === '<<') {
@@ -230,8 +333,9 @@ function describeExtraKey(path: readonly string[], key: string): SchemaIssue {
   if (inDefaults && ENTRY_KEYS.includes(key)) {
     return { path, key, message: `${shown} cannot be set in defaults; set it on each entry` };
   }
-  const guess = suggestKey(key, inDefaults ? DEFAULTS_KEYS : ENTRY_KEYS);
-  const where = inDefaults ? ' in defaults' : '';
+  // Only the keys this mapping may hold are candidates: few, so suggesting stays linear.
+  const guess = suggestKey(key, Object.keys(asRecord(schemaAt(path).properties)));
+  const where = inDefaults ? ' in defaults' : inBlock(path);
   const tail = guess === undefined ? '' : ` (did you mean "${guess}"?)`;
   return { path, key, message: `unknown key ${shown}${where}${tail}` };
 }
@@ -242,8 +346,13 @@ function describeMissingKey(path: readonly string[], key: string): string {
   if (path.length === 0 && key === 'workspaces') {
     return 'missing "workspaces": list the workspaces this file manages (workspaces: [] for none)';
   }
-  if (path[0] === 'workspaces' && key === 'slug')
+  if (path[0] === 'workspaces' && key === 'slug' && path.length === 2)
     return 'entry is missing "slug": every workspace needs one';
+  const list = path[path.length - 2];
+  if (list === 'content_filter_builtins')
+    return `each entry of content_filter_builtins needs "slug" and "action": missing ${JSON.stringify(key)}`;
+  if (list === 'content_filters')
+    return `each entry of content_filters needs "pattern" and "action": missing ${JSON.stringify(key)}`;
   return `missing ${JSON.stringify(key)}`;
 }
 
@@ -257,6 +366,8 @@ function describeWrongType(
   const isField =
     (path.length === 2 && path[0] === 'defaults') ||
     (path.length === 3 && path[0] === 'workspaces');
+  const nullBlock = NULL_BLOCK_MESSAGES[label];
+  if (value === null && isField && nullBlock !== undefined) return nullBlock;
   if (value === null && isField)
     return `${label} cannot be null (remove the key to leave it unmanaged)`;
   if (expected.includes('boolean') && typeof value === 'string') {

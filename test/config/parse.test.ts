@@ -223,11 +223,14 @@ describe('parseConfigText: checks, at the value', () => {
     expect(workspace.fields.io_logging_sampling_rate).toBe(0.0001);
   });
 
-  it('counts characters, not UTF-16 units, as the schema does', () => {
-    const workspace = onlyWorkspace(entryConfig(`name: ${'😀'.repeat(100)}`));
-    expect(workspace.fields.name).toBe('😀'.repeat(100));
-    expect(messages(entryConfig(`name: ${'😀'.repeat(101)}`))).toEqual([
-      `${FILE}:4:11: name must be 1 to 100 characters (got 101)`,
+  it('counts lengths in UTF-16 code units, the stricter reading: 60 emoji are 120 units', () => {
+    const workspace = onlyWorkspace(entryConfig(`name: ${'😀'.repeat(50)}`));
+    expect(workspace.fields.name).toBe('😀'.repeat(50));
+    expect(messages(entryConfig(`name: ${'😀'.repeat(60)}`))).toEqual([
+      `${FILE}:4:11: name must be 1 to 100 characters (got 120), counted in UTF-16 code units: an emoji counts 2`,
+    ]);
+    expect(messages(entryConfig(`description: ${'é'.repeat(499)}😀`))).toEqual([
+      `${FILE}:4:18: description must be at most 500 characters (got 501), counted in UTF-16 code units: an emoji counts 2`,
     ]);
   });
 
@@ -297,7 +300,7 @@ describe('parseConfigText: keys', () => {
     ['default_guardrail_id: g', 'read-only key "default_guardrail_id": the API sets it; remove it'],
     [
       'include_byok_in_budgets: true',
-      'read-only key "include_byok_in_budgets": the API sets it; remove it',
+      'read-only key "include_byok_in_budgets" on the workspace: set budgets.include_byok instead',
     ],
   ];
   it.each(unknown)('%s → %s, at the key', (line, message) => {
@@ -312,7 +315,7 @@ describe('parseConfigText: keys', () => {
   it('reports unknown top-level keys, and non-string keys by their text', () => {
     expect(messages('version: 1\nworkspaces: []\nworkspace: []\n1: x\n')).toEqual([
       `${FILE}:3:1: unknown top-level key "workspace" (did you mean "workspaces"?)`,
-      `${FILE}:4:1: unknown top-level key "1"; the top level holds only version, defaults and workspaces`,
+      `${FILE}:4:1: unknown top-level key "1"; the top level holds only version, unmanaged, defaults and workspaces`,
     ]);
   });
 
@@ -407,8 +410,9 @@ describe('parseConfigText: the document', () => {
   });
 
   it('accepts an empty list of workspaces, and a leading --- or ... end marker', () => {
-    expect(parse('version: 1\nworkspaces: []\n')).toEqual({ workspaces: [], issues: [] });
-    expect(parse('---\nversion: 1\nworkspaces: []\n...\n')).toEqual({ workspaces: [], issues: [] });
+    const empty = { workspaces: [], issues: [], unmanaged: 'allow' };
+    expect(parse('version: 1\nworkspaces: []\n')).toEqual(empty);
+    expect(parse('---\nversion: 1\nworkspaces: []\n...\n')).toEqual(empty);
   });
 
   it('refuses an alias bomb at the start of the document, without expanding it', () => {
@@ -421,8 +425,9 @@ describe('parseConfigText: the document', () => {
       );
     const text = `# header\n${levels.join('\n')}\n`;
     const found = parse(text).issues;
+    // Each *l4 adds 111,111 values: the document passes 10^6 at the ninth of them, in l5.
     expect(found.map(formatIssue)).toEqual([
-      `${FILE}:2:1: too many alias expansions (over 1000): this looks like an alias bomb; write the values out or use defaults`,
+      `${FILE}:9:45: alias *l4 expands the document past 1000000 values: this looks like an alias bomb; write the values out or use defaults`,
     ]);
   });
 

@@ -52,17 +52,41 @@ const ajv = new Ajv({ strict: true }).addSchema(schema);
 
 describe('schema/workspaces.schema.json documents every field for editors', () => {
   it('reaches every property: the top level, every workspace field and every default', () => {
-    const names = (prefix: string) =>
-      all
-        .filter((p) => p.pointer.startsWith(prefix))
-        .map((p) => p.name)
-        .sort();
+    const names = (prefix: string) => [
+      ...new Set(
+        all
+          .filter((p) => p.pointer.startsWith(prefix))
+          .map((p) => p.name)
+          .sort(),
+      ),
+    ];
     const top = all.filter((p) => /^\/properties\/[^/]+$/.test(p.pointer)).map((p) => p.name);
-    expect(top.sort()).toEqual(['defaults', 'version', 'workspaces']);
-    expect(names('/definitions/workspace/')).toEqual(['id', ...WRITABLE_FIELDS].sort());
-    expect(names('/definitions/defaults/')).toEqual(
-      WRITABLE_FIELDS.filter((f) => f !== 'name' && f !== 'slug').sort(),
+    expect(top.sort()).toEqual(['defaults', 'unmanaged', 'version', 'workspaces']);
+    const own = (prefix: string) =>
+      all.filter((p) => new RegExp(`^${prefix}[^/]+$`).test(p.pointer)).map((p) => p.name);
+    expect(own('/definitions/workspace/properties/').sort()).toEqual(
+      ['id', ...WRITABLE_FIELDS, 'budgets', 'guardrail', 'members'].sort(),
     );
+    expect(own('/definitions/defaults/properties/').sort()).toEqual(
+      [
+        ...WRITABLE_FIELDS.filter((f) => f !== 'name' && f !== 'slug'),
+        'budgets',
+        'guardrail',
+      ].sort(),
+    );
+    // The blocks' own keys are reached too, so each is documented for editors.
+    expect(names('/definitions/budgets/')).toEqual([
+      'daily',
+      'include_byok',
+      'lifetime',
+      'monthly',
+      'weekly',
+    ]);
+    expect(names('/definitions/guardrail/')).toEqual(
+      expect.arrayContaining(['limit_usd', 'content_filter_builtins']),
+    );
+    expect(names('/definitions/content_filter_builtin/')).toEqual(['action', 'slug']);
+    expect(names('/definitions/content_filter/')).toEqual(['action', 'label', 'pattern']);
   });
 
   it.each(all.map((p) => [p.pointer, p.node] as const))(
@@ -75,7 +99,15 @@ describe('schema/workspaces.schema.json documents every field for editors', () =
   );
 
   it('the entries of workspaces and defaults have a title, a description and examples too (hover on a list item)', () => {
-    for (const name of ['workspace', 'defaults']) {
+    for (const name of [
+      'workspace',
+      'defaults',
+      'budgets',
+      'guardrail',
+      'members',
+      'content_filter_builtin',
+      'content_filter',
+    ]) {
       const node = schema.definitions[name];
       expect(node?.title, name).toEqual(expect.any(String));
       expect(node?.description, name).toEqual(expect.any(String));
