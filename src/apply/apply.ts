@@ -209,10 +209,11 @@ async function applyChange(
 }
 
 /**
- * After a failed write: a refusal the API stated (a 4xx answer) changed nothing; anything else
- * (a lost or cut answer, a timeout, a 5xx, an answer about another resource) may have landed,
- * so the resource is read again and the result is what that read shows. Without a read (after
- * a signal, or when the read fails too) the outcome is reported unknown, never "not changed".
+ * After a failed write: a refusal the API stated (a 4xx answer) to a change of one request
+ * changed nothing; anything else (a lost or cut answer, a timeout, a 5xx, an answer about
+ * another resource, or a refusal after earlier requests of the same change went through) may
+ * have landed, so the resource is read again and the result is what that read shows. Without a
+ * read (after a signal, or when the read fails too) the outcome is unknown, never "not changed".
  */
 async function reread(
   change: Change,
@@ -223,30 +224,34 @@ async function reread(
   signal: AbortSignal | undefined,
 ): Promise<{ result: ChangeResult; state: unknown }> {
   const outcome = outcomeOf(error);
-  if (outcome.refused) {
-    const refused = {
-      ...resultOf(change, 'failed', outcome.message),
-      retryable: outcome.retryable,
-    };
-    return { result: refused, state: undefined };
-  }
+  const failed = (message: string, state: unknown = undefined) => ({
+    result: { ...resultOf(change, 'failed', message), retryable: outcome.retryable },
+    state,
+  });
+  if (outcome.refused && change.kind === 'workspace') return failed(outcome.message);
   if (signal?.aborted === true) {
     return {
       result: resultOf(
         change,
         'unknown',
-        `${outcome.message}; interrupted before it could be read again: run plan to see what is true`,
+        `outcome unknown: ${outcome.message}; interrupted before it could be read again: run plan`,
       ),
       state: undefined,
     };
   }
   let now: unknown;
   try {
-    now = await kind.read(
-      api,
-      workspace ?? { ...(change.id === undefined ? {} : { id: change.id }), slug: change.slug },
-    );
+    const where = workspace ?? {
+      ...(change.id === undefined ? {} : { id: change.id }),
+      slug: change.slug,
+    };
+    now = await kind.read(api, where);
   } catch (readError) {
+    if (outcome.refused && !(error instanceof UnexpectedAnswerError)) {
+      return failed(
+        `${outcome.message}; reading it again failed (${messageOf(readError)}), so earlier requests of this change may have gone through: run plan`,
+      );
+    }
     return {
       result: resultOf(
         change,
@@ -257,11 +262,11 @@ async function reread(
     };
   }
   if (now === undefined) {
-    const gone =
+    return failed(
       change.action === 'create'
         ? `not created: ${outcome.message}`
-        : `the workspace no longer exists (${outcome.message})`;
-    return { result: { ...resultOf(change, 'failed', gone), retryable: true }, state: undefined };
+        : `the workspace no longer exists (${outcome.message})`,
+    );
   }
   const values = kind.valuesOf(now);
   const missed = unconverged(kind, change, values);
@@ -275,17 +280,13 @@ async function reread(
       state: now,
     };
   }
-  const took = change.fields
-    .filter((f) => kind.equal(f.field, values[f.field], f.after))
-    .map((f) => f.field);
-  const detail =
-    took.length === 0
-      ? 'read again, it shows no change'
-      : `read again, ${took.join(', ')} took and ${missed.join('; ')}`;
-  return {
-    result: { ...resultOf(change, 'failed', `${outcome.message}; ${detail}`), retryable: true },
-    state: now,
-  };
+  const untouched = change.fields.every(
+    (f) => change.action !== 'create' && kind.equal(f.field, values[f.field], f.before),
+  );
+  const detail = untouched
+    ? 'read again, it shows no change'
+    : `read again, it shows the change applied in part: ${missed.join('; ')}`;
+  return failed(`${outcome.message}; ${detail}`, now);
 }
 
 /**

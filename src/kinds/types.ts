@@ -40,8 +40,11 @@ export type KnownWorkspace = { id: string; slug: string } & Partial<Workspace>;
 
 /** What the whole account says that a kind's diff needs; read once per run, only when needed. */
 export interface PlanContext {
-  /** Every model slug and canonical slug → its canonical slug (present when a guardrail names models). */
-  models?: ReadonlyMap<string, string>;
+  /**
+   * The model catalog (present when a guardrail names models): every slug and canonical slug →
+   * its canonical slug, and a canonical slug → the model's slug, for showing it.
+   */
+  models?: { canonical: ReadonlyMap<string, string>; slugOf: ReadonlyMap<string, string> };
   /** The organization's members (present when an entry manages members). */
   people?: { idByEmail: ReadonlyMap<string, string>; emailById: ReadonlyMap<string, string> };
 }
