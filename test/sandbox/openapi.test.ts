@@ -20,7 +20,7 @@ import {
   validateMembersChangeResponse,
   validateWorkspaceEnvelope,
 } from '../../src/schema/generated/validate-response.js';
-import { pointer, resolveSchema, spec } from './spec.js';
+import { pointer, resolveSchema, spec, specProblems } from './spec.js';
 
 const WORKSPACE = {
   id: '550e8400-e29b-41d4-a716-446655440000',
@@ -153,5 +153,33 @@ describe('client request validators (the spec’s request schemas as they are)',
     expect(validateUpdateGuardrailRequest({ reset_interval: null, limit_usd: 5 })).toBe(true);
     expect(validateMembersChangeRequest({ user_ids: ['u'] })).toBe(true);
     expect(validateMembersChangeRequest({ user_ids: Array(101).fill('u') })).toBe(false);
+  });
+});
+
+describe('the conformance check the sandbox tests rely on', () => {
+  it('finds what the spec’s full schema refuses (and the tolerant client schema would not)', () => {
+    const budget = {
+      id: '770e8400-e29b-41d4-a716-446655440000',
+      workspace_id: '550e8400-e29b-41d4-a716-446655440000',
+      limit_usd: 100,
+      reset_interval: 'monthly',
+      created_at: '2025-08-24T10:30:00Z',
+      updated_at: '2025-08-24T15:45:00Z',
+    };
+    expect(specProblems('GET', '/workspaces/{id}/budgets', 200, { data: [budget] })).toEqual([]);
+    const withoutCreatedAt: Partial<typeof budget> = { ...budget };
+    delete withoutCreatedAt.created_at;
+    expect(
+      specProblems('GET', '/workspaces/{id}/budgets', 200, { data: [withoutCreatedAt] }),
+    ).not.toEqual([]);
+    expect(validateListBudgetsResponse({ data: [withoutCreatedAt] })).toBe(true);
+    expect(
+      specProblems('GET', '/workspaces/{id}/budgets', 200, {
+        data: [{ ...budget, reset_interval: 'hourly' }],
+      }),
+    ).not.toEqual([]);
+    expect(
+      specProblems('GET', '/workspaces/{id}/budgets', 200, { data: [{ ...budget, id: 'x' }] }),
+    ).not.toEqual([]);
   });
 });

@@ -96,3 +96,13 @@ export function pointer(ref: string): Node {
   if (node === undefined) throw new Error(`${ref}: not in the spec`);
   return node as Node;
 }
+
+/** Whether the spec documents answer `status` of `METHOD /path` with a JSON schema. */
+export function specHasAnswer(method: string, path: string, status: number): boolean {
+  try {
+    responseSchema(method, path, status);
+    return true;
+  } catch {
+    return false;
+  }
+}
