@@ -449,3 +449,24 @@ const planAjv = new Ajv({
   strictRequired: false,
 });
 writeStandalone('validate-plan', planAjv, planAjv.compile(planSchema), DEFAULT_EXPORT);
+
+// The sandbox's faults file (src/sandbox/faults.schema.json): its rules in one JSON Schema,
+// compiled here so that `orws sandbox --faults` loads no compiler; the schema itself is
+// exported too, for the `x-message` texts that faults.ts prints.
+const faultsSchema = JSON.parse(readFileSync(join(root, 'src/sandbox/faults.schema.json'), 'utf8'));
+const faultsAjv = new Ajv2020({
+  allErrors: true,
+  code: { source: true, esm: true },
+  strict: true,
+  strictRequired: false,
+});
+faultsAjv.addVocabulary(['x-message']);
+writeStandalone('validate-faults', faultsAjv, faultsAjv.compile(faultsSchema), DEFAULT_EXPORT);
+writeFileSync(
+  join(out, 'faults-schema.js'),
+  `${HEADER}\nexport const faultsSchema = ${JSON.stringify(faultsSchema, null, 2)};\n`,
+);
+writeFileSync(
+  join(out, 'faults-schema.d.ts'),
+  `${HEADER}\nexport declare const faultsSchema: Record<string, unknown>;\n`,
+);

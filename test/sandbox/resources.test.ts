@@ -3,7 +3,6 @@ import type { Workspace } from '../../src/schema/fields.js';
 import {
   startSandbox,
   type Guardrail,
-  type ResourceSeed,
   type Sandbox,
   type SandboxOptions,
   type WorkspaceBudget,
@@ -19,7 +18,7 @@ afterEach(async () => {
 
 const PRODUCTION = '550e8400-e29b-41d4-a716-446655440000';
 
-const ORG: ResourceSeed['organization_members'] = [
+const ORG: unknown[] = [
   { id: 'user_alice', email: 'alice@example.com', first_name: 'Alice', role: 'org:admin' },
   { id: 'user_bob', email: 'bob@example.com' },
   { id: 'user_carol', email: 'carol@example.com', has_active_keys: true },
