@@ -108,6 +108,19 @@ const ZDR_FIELDS = [
   'enforce_zdr_xai',
 ] as const;
 
+/**
+ * Values from a request, quoted for an error message: at most 10, each cut to 100 characters,
+ * so that a 1 MiB body cannot come back as a 1 MiB message.
+ */
+export function quoteValues(values: readonly string[]): string {
+  const shown = values
+    .slice(0, 10)
+    .map((value) => JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value));
+  return values.length > 10
+    ? `${shown.join(', ')} and ${values.length - 10} more`
+    : shown.join(', ');
+}
+
 /** The path interval to the `reset_interval` a `WorkspaceBudget` carries. */
 export function resetIntervalOf(interval: BudgetInterval): WorkspaceBudget['reset_interval'] {
   return interval === 'lifetime' ? null : interval;
@@ -165,7 +178,7 @@ export class Resources {
     if (unknown.length > 0) {
       throw fail(
         400,
-        `Invalid request parameters: "${field}" names models that do not exist: ${unknown.map((m) => JSON.stringify(m)).join(', ')}`,
+        `Invalid request parameters: "${field}" names models that do not exist: ${quoteValues(unknown)}`,
       );
     }
     return [...new Set(models.map((model) => this.canonical.get(model) ?? model))];
@@ -369,7 +382,7 @@ export class Resources {
     if (strangers.length > 0) {
       throw fail(
         400,
-        `Invalid request parameters: not members of the organization: ${strangers.map((id) => JSON.stringify(id)).join(', ')}`,
+        `Invalid request parameters: not members of the organization: ${quoteValues(strangers)}`,
       );
     }
     let list = this.members.get(workspace.id);

@@ -634,3 +634,16 @@ describe('options a test turns on', () => {
     expect([state.budgets, state.guardrails, state.workspace_members]).toEqual([[], [], []]);
   });
 });
+
+describe('error messages', () => {
+  it('quote at most 10 values from a request, each cut to 100 characters', async () => {
+    const sb = await start();
+    const strangers = Array.from({ length: 40 }, (_, i) => `user_${'x'.repeat(500)}_${i}`);
+    const result = await api(sb, 'POST', '/workspaces/{id}/members/add', ['production'], {
+      json: { user_ids: strangers },
+    });
+    expect(result.status).toBe(400);
+    expect(messageOf(result)).toContain('and 30 more');
+    expect(messageOf(result).length).toBeLessThan(1500);
+  });
+});
