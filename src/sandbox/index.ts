@@ -1,6 +1,6 @@
 /**
  * The sandbox: a local, in-memory stand-in for the OpenRouter management API as orws uses it
- * (SPEC §4): workspaces, budgets, default guardrails, members, organization members and
+ * (openapi/management.openapi.yaml): workspaces, budgets, default guardrails, members, organization members and
  * models, with a record of every request and fault injection for tests and rehearsals.
  */
 export { startSandbox, MAX_BODY_BYTES } from './server.js';
