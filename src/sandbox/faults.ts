@@ -1,9 +1,13 @@
 /**
- * Fault injection for the sandbox (issue 4, item 7): rules that make chosen requests fail
+ * Fault injection for the sandbox: rules that make chosen requests fail
  * the ways a real API and network do, so that retries, timeouts, bad-response handling and
  * stale-plan checks can be tested and rehearsed. Programmatic for tests
- * (`sandbox.faults.add`), and from a JSON file for `orws sandbox --faults FILE`.
+ * (`sandbox.faults.add`), and from a JSON file for `orws sandbox --faults FILE`. The file's
+ * rules are stated once, in faults.schema.json, compiled at build time.
  */
+import type { ErrorObject } from 'ajv';
+import { faultsSchema } from '../schema/generated/faults-schema.js';
+import validateFaults from '../schema/generated/validate-faults.js';
 import type { Workspace } from '../schema/fields.js';
 import { checkWorkspaceFields, isPlainObject } from './validate.js';
 
@@ -58,29 +62,20 @@ export interface FaultsFile {
   rules: FaultRule[];
 }
 
-const MALFORMED_KINDS: readonly MalformedKind[] = [
-  'not-json',
-  'wrong-shape',
-  'missing-fields',
-  'truncated',
-];
-const RULE_KEYS = [
-  '$comment',
-  'method',
-  'path',
-  'query',
-  'times',
-  'status',
-  'body',
-  'retryAfter',
-  'rateLimitReset',
-  'drop',
-  'delayMs',
-  'malformed',
-  'edit',
-];
-const FILE_KEYS = ['$comment', 'latencyMs', 'rules'];
-const EDIT_KEYS = ['target', 'fields'];
+const RULE_KEYS = Object.keys(ruleSchema().properties ?? {});
+const FILE_KEYS = Object.keys((faultsSchema as SchemaNode).properties ?? {});
+
+/** A node of faults.schema.json, as far as the messages need it. */
+interface SchemaNode {
+  'x-message'?: string;
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  [keyword: string]: unknown;
+}
+
+function ruleSchema(): SchemaNode {
+  return (faultsSchema as SchemaNode).properties?.rules?.items ?? {};
+}
 
 function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -110,202 +105,121 @@ function unknownKeyMessage(key: string, known: readonly string[]): string {
     : `unknown key "${key}" (did you mean "${best}"?)`;
 }
 
-function isNonNegativeNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+/** `rules[2].edit.target` from instance path segments. */
+function placeOf(segments: readonly string[]): string {
+  return segments
+    .map((part, i) => (/^\d+$/.test(part) ? `[${part}]` : i === 0 ? part : `.${part}`))
+    .join('');
 }
 
-function checkHeaderValue(value: unknown): boolean {
-  return (typeof value === 'string' && value.length > 0) || isNonNegativeNumber(value);
+/** Keywords whose next segment names a child schema. */
+const NAMED_CHILD = new Set(['properties', '$defs', 'allOf', 'anyOf', 'oneOf', 'dependentSchemas']);
+/** Keywords whose schema applies to a part of the instance (one level down). */
+const DESCENDS = new Set(['properties', 'items', 'additionalProperties']);
+
+/**
+ * The message of one ajv error: the `x-message` of the deepest schema on its path that has
+ * one, placed at the instance that schema describes. Unknown keys get a "did you mean".
+ */
+function describeFaultError(error: ErrorObject): string {
+  const instance = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'));
+  const params = error.params as { additionalProperty?: string; missingProperty?: string };
+  const atRule = instance.length === 2 && instance[0] === 'rules';
+  if (error.keyword === 'additionalProperties' && params.additionalProperty !== undefined) {
+    const known = instance.length === 0 ? FILE_KEYS : atRule ? RULE_KEYS : ['target', 'fields'];
+    const message = unknownKeyMessage(params.additionalProperty, known);
+    return instance.length === 0 ? message : `${placeOf(instance)}: ${message}`;
+  }
+  const segments = error.schemaPath.replace(/^#\/?/, '').split('/').filter(Boolean);
+  segments.pop(); // the failing keyword itself
+  let node: SchemaNode = faultsSchema;
+  let depth = 0;
+  let found: { message: string; depth: number } | undefined =
+    node['x-message'] === undefined ? undefined : { message: node['x-message'], depth: 0 };
+  for (let i = 0; i < segments.length; i++) {
+    const keyword = segments[i] ?? '';
+    const container = node[keyword] as Record<string, SchemaNode> | SchemaNode | undefined;
+    if (container === undefined) break;
+    if (NAMED_CHILD.has(keyword)) {
+      i += 1;
+      node = (container as Record<string, SchemaNode>)[segments[i] ?? ''] ?? {};
+    } else node = container;
+    if (DESCENDS.has(keyword)) depth += 1;
+    if (node['x-message'] !== undefined) found = { message: node['x-message'], depth };
+  }
+  if (error.keyword === 'required' && params.missingProperty !== undefined) {
+    const property = node.properties?.[params.missingProperty];
+    const message = property?.['x-message'] ?? 'is required';
+    return `${placeOf([...instance, params.missingProperty])}: ${message}`;
+  }
+  const message = found?.message ?? error.message ?? 'is invalid';
+  const place = placeOf(instance.slice(0, found?.depth ?? instance.length));
+  return place === '' ? message : `${place}: ${message}`;
 }
 
 /**
- * Checks one rule, pushing a message per problem (each starting with `where`) to `issues`.
- * Returns the rule without `$comment`, with `method` upper-cased.
+ * Checks a faults document against faults.schema.json (where every rule of the file is
+ * stated), then the workspace fields of each `edit` against the spec's rules. Returns the
+ * messages, one per problem, in the order found.
  */
-function checkRule(value: unknown, where: string, issues: string[]): FaultRule {
-  const rule: FaultRule = {};
-  if (!isPlainObject(value)) {
-    issues.push(`${where}: must be an object`);
-    return rule;
-  }
-  const problem = (key: string, message: string): void => {
-    issues.push(`${where}.${key}: ${message}`);
-  };
-  for (const key of Object.keys(value)) {
-    if (!RULE_KEYS.includes(key)) issues.push(`${where}: ${unknownKeyMessage(key, RULE_KEYS)}`);
-  }
-  const v = value;
-  if (v.method !== undefined) {
-    if (typeof v.method === 'string' && /^[A-Za-z]+$/.test(v.method)) {
-      rule.method = v.method.toUpperCase();
-    } else problem('method', 'must be an HTTP method such as "GET" or "PATCH"');
-  }
-  if (v.path !== undefined) {
-    const starAt = typeof v.path === 'string' ? v.path.indexOf('*') : -1;
-    if (
-      typeof v.path === 'string' &&
-      v.path.startsWith('/') &&
-      (starAt === -1 || starAt === v.path.length - 1)
-    ) {
-      rule.path = v.path;
-    } else {
-      problem(
-        'path',
-        'must be a path after /api/v1 starting with "/" (e.g. "/workspaces"), with "*" only at its end',
-      );
+function checkFaultsDocument(document: unknown): string[] {
+  const issues: string[] = [];
+  if (!validateFaults(document)) {
+    for (const error of validateFaults.errors ?? []) {
+      // `if`/`then` and the branches of an `anyOf` report again what their parent reports.
+      if (error.keyword === 'if') continue;
+      if (/\/anyOf\/\d+\//.test(error.schemaPath)) continue;
+      const message = describeFaultError(error);
+      if (!issues.includes(message)) issues.push(message);
     }
   }
-  if (v.query !== undefined) {
-    if (isPlainObject(v.query) && Object.values(v.query).every((q) => typeof q === 'string')) {
-      rule.query = { ...(v.query as Record<string, string>) };
-    } else problem('query', 'must be an object of strings (write "0", not 0)');
-  }
-  if (v.times !== undefined) {
-    if (typeof v.times === 'number' && Number.isSafeInteger(v.times) && v.times >= 0) {
-      rule.times = v.times;
-    } else problem('times', 'must be an integer of at least 0 (0 means every time)');
-  }
-  if (v.status !== undefined) {
-    if (
-      typeof v.status === 'number' &&
-      Number.isInteger(v.status) &&
-      v.status >= 100 &&
-      v.status <= 599
-    ) {
-      rule.status = v.status;
-    } else problem('status', 'must be an HTTP status from 100 to 599');
-  }
-  if (v.body !== undefined) {
-    if (typeof v.body === 'string') rule.body = v.body;
-    else problem('body', 'must be a string (the raw reply body)');
-  }
-  if (v.retryAfter !== undefined) {
-    if (checkHeaderValue(v.retryAfter)) rule.retryAfter = v.retryAfter as string | number;
-    else problem('retryAfter', 'must be a number of seconds or an HTTP date');
-  }
-  if (v.rateLimitReset !== undefined) {
-    if (checkHeaderValue(v.rateLimitReset))
-      rule.rateLimitReset = v.rateLimitReset as string | number;
-    else problem('rateLimitReset', 'must be a number or a non-empty string');
-  }
-  if (v.drop !== undefined) {
-    if (typeof v.drop === 'boolean') rule.drop = v.drop;
-    else problem('drop', 'must be a boolean');
-  }
-  if (v.delayMs !== undefined) {
-    if (isNonNegativeNumber(v.delayMs)) rule.delayMs = v.delayMs;
-    else problem('delayMs', 'must be a number of milliseconds, at least 0');
-  }
-  if (v.malformed !== undefined) {
-    if (MALFORMED_KINDS.includes(v.malformed as MalformedKind)) {
-      rule.malformed = v.malformed as MalformedKind;
-    } else
-      problem('malformed', `must be one of ${MALFORMED_KINDS.map((k) => `"${k}"`).join(', ')}`);
-  }
-  if (v.edit !== undefined) {
-    const edit = checkEdit(v.edit, `${where}.edit`, issues);
-    if (edit !== undefined) rule.edit = edit;
-  }
-
-  if (
-    rule.drop === true &&
-    (v.status !== undefined || v.body !== undefined || v.malformed !== undefined)
-  ) {
-    issues.push(`${where}: "drop" cannot be combined with "status", "body" or "malformed"`);
-  }
-  if (v.status !== undefined && v.malformed !== undefined) {
-    issues.push(`${where}: "status" cannot be combined with "malformed"`);
-  }
-  if (v.body !== undefined && v.status === undefined) {
-    issues.push(`${where}: "body" needs a "status"`);
-  }
-  const effects = [
-    'status',
-    'drop',
-    'delayMs',
-    'malformed',
-    'edit',
-    'retryAfter',
-    'rateLimitReset',
-  ];
-  if (!effects.some((key) => v[key] !== undefined && v[key] !== false)) {
-    issues.push(`${where}: does nothing; give one of ${effects.map((k) => `"${k}"`).join(', ')}`);
-  }
-  return rule;
-}
-
-function checkEdit(
-  value: unknown,
-  where: string,
-  issues: string[],
-): { target: string; fields: Partial<Workspace> } | undefined {
-  if (!isPlainObject(value)) {
-    issues.push(`${where}: must be an object { "target": ID_OR_SLUG, "fields": {...} }`);
-    return undefined;
-  }
-  const before = issues.length;
-  for (const key of Object.keys(value)) {
-    if (!EDIT_KEYS.includes(key)) issues.push(`${where}: ${unknownKeyMessage(key, EDIT_KEYS)}`);
-  }
-  if (typeof value.target !== 'string' || value.target.length === 0) {
-    issues.push(`${where}.target: must be the id or slug of a workspace`);
-  }
-  if (!isPlainObject(value.fields)) {
-    issues.push(`${where}.fields: must be an object of workspace fields`);
-  } else {
-    for (const message of checkWorkspaceFields(value.fields, {
+  const rules = isPlainObject(document) && Array.isArray(document.rules) ? document.rules : [];
+  rules.forEach((rule: unknown, index) => {
+    if (!isPlainObject(rule) || !isPlainObject(rule.edit) || !isPlainObject(rule.edit.fields)) {
+      return;
+    }
+    const fields = rule.edit.fields;
+    for (const message of checkWorkspaceFields(fields, {
       allowId: false,
       requireNameAndSlug: false,
     })) {
-      issues.push(`${where}.fields: ${message}`);
+      issues.push(`rules[${index}].edit.fields: ${message}`);
     }
-  }
-  if (issues.length > before) return undefined;
-  return {
-    target: value.target as string,
-    fields: structuredClone(value.fields) as Partial<Workspace>,
-  };
+  });
+  // The file's own problems first, then rule by rule (a stable sort keeps each rule's order).
+  const ruleOf = (issue: string): number => Number(/^rules\[(\d+)\]/.exec(issue)?.[1] ?? -1);
+  return issues.sort((a, b) => ruleOf(a) - ruleOf(b));
+}
+
+/** A checked rule as the sandbox keeps it: without `$comment`, `method` upper-cased, `edit` copied. */
+function normalizeRule(value: Record<string, unknown>): FaultRule {
+  const rule = structuredClone(value) as FaultRule & { $comment?: string };
+  delete rule.$comment;
+  if (rule.method !== undefined) rule.method = rule.method.toUpperCase();
+  return rule;
 }
 
 /**
  * Validates a faults file (`orws sandbox --faults FILE`): an object
- * `{ "latencyMs"?: number, "rules"?: FaultRule[] }` or a bare array of rules. A `$comment`
- * key is allowed at the top and in every rule, to document the file.
+ * `{ "latencyMs"?: number, "rules"?: FaultRule[] }` or a bare array of rules, by
+ * faults.schema.json. A `$comment` key is allowed at the top and in every rule.
  *
  * @param json - the parsed JSON
  * @param source - the file's name, put at the start of every message
  * @throws Error naming `source` and every bad entry (`faults.json: rules[2].status: …`)
  */
 export function parseFaults(json: unknown, source: string): FaultsFile {
-  const issues: string[] = [];
-  let latencyMs: number | undefined;
-  let rulesValue: unknown = [];
-  if (Array.isArray(json)) {
-    rulesValue = json;
-  } else if (isPlainObject(json)) {
-    for (const key of Object.keys(json)) {
-      if (!FILE_KEYS.includes(key)) issues.push(unknownKeyMessage(key, FILE_KEYS));
-    }
-    if (json.latencyMs !== undefined) {
-      if (isNonNegativeNumber(json.latencyMs)) latencyMs = json.latencyMs;
-      else issues.push('latencyMs: must be a number of milliseconds, at least 0');
-    }
-    rulesValue = json.rules ?? [];
-  } else {
-    issues.push('must be an object { "latencyMs"?, "rules"? } or an array of rules');
-  }
-  const rules: FaultRule[] = [];
-  if (Array.isArray(rulesValue)) {
-    rulesValue.forEach((rule: unknown, index) => {
-      rules.push(checkRule(rule, `rules[${index}]`, issues));
-    });
-  } else {
-    issues.push('rules: must be an array of fault rules');
-  }
+  const document: unknown = Array.isArray(json) ? { rules: json } : json;
+  const issues = checkFaultsDocument(document);
   if (issues.length > 0) {
     throw new Error(`${source}: invalid faults:\n${issues.map((i) => `  ${i}`).join('\n')}`);
   }
-  return latencyMs === undefined ? { rules } : { latencyMs, rules };
+  const file = document as { latencyMs?: number; rules?: Record<string, unknown>[] };
+  const rules = (file.rules ?? []).map(normalizeRule);
+  return file.latencyMs === undefined ? { rules } : { latencyMs: file.latencyMs, rules };
 }
 
 /**
@@ -313,12 +227,13 @@ export function parseFaults(json: unknown, source: string): FaultsFile {
  * checks as a faults file, so that a typo in a test fails loudly rather than never firing.
  */
 export function checkFaultRule(rule: FaultRule, source: string): FaultRule {
-  const issues: string[] = [];
-  const checked = checkRule(rule, 'rule', issues);
+  const issues = checkFaultsDocument({ rules: [rule] }).map((issue) =>
+    issue.replace(/^rules\[0\]/, 'rule'),
+  );
   if (issues.length > 0) {
     throw new Error(`${source}: invalid fault:\n${issues.map((i) => `  ${i}`).join('\n')}`);
   }
-  return checked;
+  return normalizeRule(rule as unknown as Record<string, unknown>);
 }
 
 /** The live rules, in order, each with how many more times it fires (Infinity for `times: 0`). */

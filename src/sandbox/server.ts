@@ -1,6 +1,7 @@
 /**
- * A faithful, in-memory stand-in for the OpenRouter workspaces API
- * (shared/openrouter/workspaces.openapi.yaml) on node:http: the routes, request and
+ * A faithful, in-memory stand-in for the part of the OpenRouter management API that orws
+ * uses (openapi/management.openapi.yaml): workspaces, their budgets, default guardrails and
+ * members, organization members and models, on node:http, with the routes, request and
  * response shapes, paging, validation and error bodies of the spec, plus a record of every
  * request and fault injection. `orws sandbox`, `npm run demo`, the tests and the benchmarks
  * run against it.
@@ -9,14 +10,37 @@ import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse }
 import type { AddressInfo } from 'node:net';
 import type { Workspace } from '../schema/fields.js';
 import { checkFaultRule, FaultList, malformReply, type FaultRule, type Reply } from './faults.js';
-import { readStateFile, StateSaver } from './state-file.js';
+import { materializeModel, checkSeedModel, type SeedModel } from './catalog.js';
+import {
+  BUDGET_INTERVALS,
+  GUARDRAIL_SET_FIELDS,
+  Resources,
+  type BudgetInterval,
+  type Guardrail,
+  type OrganizationMember,
+  type ResourceSeed,
+  type WorkspaceMember,
+} from './resources.js';
+import {
+  readStateFile,
+  StateSaver,
+  type StateFileContents,
+  type StateSaveError,
+} from './state-file.js';
 import {
   materializeWorkspace,
   nextUpdatedAt,
   WorkspaceStore,
   type SeedWorkspace,
 } from './store.js';
-import { checkRequestBody, checkWorkspaceFields, isPlainObject } from './validate.js';
+import {
+  checkBudgetBody,
+  checkGuardrailBody,
+  checkMembersBody,
+  checkRequestBody,
+  checkWorkspaceFields,
+  isPlainObject,
+} from './validate.js';
 
 /** How to start a sandbox. Every field is optional. */
 export interface SandboxOptions {
@@ -31,10 +55,28 @@ export interface SandboxOptions {
    */
   seed?: SeedWorkspace[] | undefined;
   /**
-   * A JSON file (`{"workspaces": [...]}` or a bare array) to start from when it exists, and
-   * to which the state is saved after each change (debounced, ~50 ms) and on close.
+   * Everything else to start with (budgets, default guardrails, workspace and organization
+   * members, the model catalog), in the shapes a state file holds; ignored when `stateFile`
+   * exists. Without `models`, a built-in catalog of ten models.
+   */
+  resources?: ResourceSeed | undefined;
+  /**
+   * A JSON file (`{"workspaces": [...], "budgets"?, "guardrails"?, "workspace_members"?,
+   * "organization_members"?, "models"?}`, or a bare array of workspaces) to start from when it
+   * exists, and to which the state is saved after each change (debounced, ~50 ms) and on close.
    */
   stateFile?: string | undefined;
+  /**
+   * The most a list page holds, whatever `limit` asks for (a server that pages by fewer than
+   * asked, as a real API may). `total_count` stays true. Default: no cap beyond the spec's.
+   */
+  maxPageSize?: number | undefined;
+  /**
+   * Answer set-valued arrays in another order than they were sent (reversed): a workspace's
+   * `io_logging_api_key_ids`, a guardrail's model and provider lists, and the order of
+   * workspace members, as a real API may. Default false.
+   */
+  reorderArrays?: boolean | undefined;
   /** Milliseconds added to every response (and before every dropped connection). */
   latencyMs?: number | undefined;
   /** Fault rules, checked in order; see {@link FaultRule}. */
@@ -70,6 +112,16 @@ export interface RecordedRequest {
   inFlight: number;
 }
 
+/** The whole state of a sandbox, as a state file holds it. */
+export interface SandboxStateSnapshot {
+  workspaces: Workspace[];
+  budgets: unknown[];
+  guardrails: Guardrail[];
+  workspace_members: WorkspaceMember[];
+  organization_members: OrganizationMember[];
+  models: Record<string, unknown>[];
+}
+
 /** A running sandbox. */
 export interface Sandbox {
   /** The API's base URL, e.g. `http://127.0.0.1:43117/api/v1`. */
@@ -78,6 +130,13 @@ export interface Sandbox {
   requests: RecordedRequest[];
   /** A deep copy of the current workspaces, in list order. */
   workspaces(): Workspace[];
+  /** A deep copy of the whole state, as the state file would hold it. */
+  state(): SandboxStateSnapshot;
+  /**
+   * Why the last save of the state file failed (path and errno), or undefined when it did
+   * not, or a later save succeeded. The state in memory is kept either way.
+   */
+  saveError(): StateSaveError | undefined;
   /**
    * Changes a workspace out of band, as another person would: validated as a PATCH would
    * be (read-only fields other than `id` may be set too), `updated_at` set to now when a
@@ -236,8 +295,11 @@ function describeIssues(issues: string[]): string {
  */
 class SandboxState {
   readonly store = new WorkspaceStore();
+  readonly resources: Resources;
 
-  constructor(private readonly onChange: () => void) {}
+  constructor(private readonly onChange: () => void) {
+    this.resources = new Resources(onChange);
+  }
 
   /** Creates a workspace from an already validated seed; `fail` builds the error for a taken id or slug. */
   create(seed: SeedWorkspace, fail: (status: number, message: string) => Error): Workspace {
@@ -271,6 +333,7 @@ class SandboxState {
 
   remove(workspace: Workspace): void {
     this.store.remove(workspace);
+    this.resources.removeWorkspace(workspace);
     this.onChange();
   }
 
@@ -367,71 +430,280 @@ function readJsonObject(request: IncomingMessage, body: RawBody): Record<string,
   return value;
 }
 
+/** How answers are shaped: the options a test turns on to act like a less obliging API. */
+interface Presentation {
+  maxPageSize: number;
+  reorderArrays: boolean;
+}
+
+/** A copy of `list`, reversed when `reorderArrays` is on and it holds two or more items. */
+function reorder<T>(list: readonly T[], presentation: Presentation): T[] {
+  return presentation.reorderArrays ? [...list].reverse() : [...list];
+}
+
+function presentWorkspace(workspace: Workspace, presentation: Presentation): Workspace {
+  const ids = workspace.io_logging_api_key_ids;
+  return ids === null
+    ? workspace
+    : { ...workspace, io_logging_api_key_ids: reorder(ids, presentation) };
+}
+
+function presentGuardrail(guardrail: Guardrail, presentation: Presentation): Guardrail {
+  const copy = { ...guardrail };
+  for (const field of GUARDRAIL_SET_FIELDS) {
+    const list = copy[field];
+    if (list !== null) copy[field] = reorder(list, presentation);
+  }
+  return copy;
+}
+
+/** The organization member as the API lists it: the sandbox-only flags left out. */
+function presentOrganizationMember(
+  member: OrganizationMember,
+): Omit<OrganizationMember, 'has_active_keys' | 'scim_managed'> {
+  const { id, first_name, last_name, email, role } = member;
+  return { id, first_name, last_name, email, role };
+}
+
+/** Reads `offset` and `limit` (≤ 100, default 50), `limit` capped at `maxPageSize`. */
+function readPage(
+  params: URLSearchParams,
+  presentation: Presentation,
+): { offset: number; limit: number } {
+  const offset = readPagingParam(params, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
+  const limit = readPagingParam(params, 'limit', 50, 1, 100);
+  return { offset, limit: Math.min(limit, presentation.maxPageSize) };
+}
+
+/** One page of `items` with `total_count`. */
+function pageOf<T>(
+  items: readonly T[],
+  page: { offset: number; limit: number },
+): { data: T[]; total_count: number } {
+  return { data: items.slice(page.offset, page.offset + page.limit), total_count: items.length };
+}
+
+/** A route: its path pattern (`{name}` is one segment) and the methods it answers. */
+const ROUTES: readonly { pattern: string; methods: readonly string[] }[] = [
+  { pattern: '/workspaces', methods: ['GET', 'POST'] },
+  { pattern: '/workspaces/{id}', methods: ['GET', 'PATCH', 'DELETE'] },
+  { pattern: '/workspaces/{id}/budgets', methods: ['GET'] },
+  { pattern: '/workspaces/{id}/budgets/{interval}', methods: ['GET', 'PUT', 'DELETE'] },
+  { pattern: '/workspaces/{id}/members', methods: ['GET'] },
+  { pattern: '/workspaces/{id}/members/add', methods: ['POST'] },
+  { pattern: '/workspaces/{id}/members/remove', methods: ['POST'] },
+  { pattern: '/guardrails', methods: ['GET'] },
+  { pattern: '/guardrails/{id}', methods: ['GET', 'PATCH'] },
+  { pattern: '/organization/members', methods: ['GET'] },
+  { pattern: '/models', methods: ['GET'] },
+];
+
+/** The route `path` takes and its decoded `{…}` segments; a 404 when none. */
+function matchRoute(path: string): { pattern: string; methods: readonly string[]; args: string[] } {
+  const segments = path.split('/').slice(1);
+  for (const route of ROUTES) {
+    const parts = route.pattern.split('/').slice(1);
+    if (parts.length !== segments.length) continue;
+    const args: string[] = [];
+    const fits = parts.every((part, i) => {
+      const segment = segments[i] ?? '';
+      if (!part.startsWith('{')) return part === segment;
+      if (segment === '') return false;
+      try {
+        args.push(decodeURIComponent(segment));
+      } catch {
+        return false;
+      }
+      return true;
+    });
+    if (fits) return { ...route, args };
+  }
+  throw new HttpProblem(404, NOT_FOUND);
+}
+
+function isBudgetInterval(value: string): value is BudgetInterval {
+  return (BUDGET_INTERVALS as readonly string[]).includes(value);
+}
+
 /**
  * Answers one API request once faults have had their say. The order of checks: route
- * (404, 405), key (401), body (413, 400), fields (400), lookup (404), slug clash (409).
+ * (404, 405), key (401), path and body (413, 400), fields (400), lookup (404), conflicts
+ * with the state (409, 400).
  */
 function handleApi(
   state: SandboxState,
+  presentation: Presentation,
   request: IncomingMessage,
   method: string,
   path: string,
   params: URLSearchParams,
   body: RawBody,
 ): Reply {
-  const { store } = state;
-  let allowed: string[];
-  let idOrSlug: string | undefined;
-  if (path === '/workspaces') {
-    allowed = ['GET', 'POST'];
-  } else {
-    const segment = /^\/workspaces\/([^/]+)$/.exec(path)?.[1];
-    if (segment === undefined) throw new HttpProblem(404, NOT_FOUND);
-    allowed = ['GET', 'PATCH', 'DELETE'];
-    try {
-      idOrSlug = decodeURIComponent(segment);
-    } catch {
-      throw new HttpProblem(404, NOT_FOUND);
-    }
-  }
-  if (!allowed.includes(method)) {
+  const { store, resources } = state;
+  const route = matchRoute(path);
+  if (!route.methods.includes(method)) {
     throw new HttpProblem(405, `Method ${method} is not allowed on ${API_PREFIX}${path}`, {
-      Allow: allowed.join(', '),
+      Allow: route.methods.join(', '),
     });
   }
-
   if (!/^bearer\s+\S/i.test(request.headers.authorization ?? '')) {
     throw new HttpProblem(401, statusMessage(401));
   }
+  const [first = '', second = ''] = route.args;
+  const checked = (issues: string[]): void => {
+    if (issues.length > 0) throw new HttpProblem(400, describeIssues(issues));
+  };
+  const findWorkspace = (): Workspace => {
+    const workspace = store.find(first);
+    if (workspace === undefined) throw new HttpProblem(404, NOT_FOUND);
+    return workspace;
+  };
+  const one = (workspace: Workspace): Reply =>
+    jsonReply(200, { data: presentWorkspace(workspace, presentation) });
 
-  if (idOrSlug === undefined) {
-    if (method === 'GET') {
-      const offset = readPagingParam(params, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
-      const limit = readPagingParam(params, 'limit', 50, 1, 100);
-      return jsonReply(200, { data: store.page(offset, limit), total_count: store.count });
+  switch (`${method} ${route.pattern}`) {
+    case 'GET /workspaces': {
+      const page = readPage(params, presentation);
+      return jsonReply(200, {
+        data: store.page(page.offset, page.limit).map((w) => presentWorkspace(w, presentation)),
+        total_count: store.count,
+      });
     }
-    const fields = readJsonObject(request, body);
-    const issues = checkRequestBody(fields, 'create');
-    if (issues.length > 0) throw new HttpProblem(400, describeIssues(issues));
-    return jsonReply(201, { data: state.create(fields as SeedWorkspace, httpProblem) });
-  }
+    case 'POST /workspaces': {
+      const fields = readJsonObject(request, body);
+      checked(checkRequestBody(fields, 'create'));
+      const workspace = state.create(fields as SeedWorkspace, httpProblem);
+      return jsonReply(201, { data: presentWorkspace(workspace, presentation) });
+    }
+    case 'GET /workspaces/{id}':
+      return one(findWorkspace());
+    case 'PATCH /workspaces/{id}': {
+      const fields = readJsonObject(request, body);
+      checked(checkRequestBody(fields, 'update'));
+      return one(state.update(findWorkspace(), fields, httpProblem));
+    }
+    case 'DELETE /workspaces/{id}':
+      state.remove(findWorkspace());
+      return jsonReply(200, { deleted: true });
 
-  let fields: Record<string, unknown> | undefined;
-  if (method === 'PATCH') {
-    fields = readJsonObject(request, body);
-    const issues = checkRequestBody(fields, 'update');
-    if (issues.length > 0) throw new HttpProblem(400, describeIssues(issues));
+    case 'GET /workspaces/{id}/budgets': {
+      const workspace = findWorkspace();
+      return jsonReply(200, {
+        data: resources.listBudgets(workspace),
+        include_byok_in_budgets: workspace.include_byok_in_budgets ?? false,
+      });
+    }
+    case 'GET /workspaces/{id}/budgets/{interval}':
+    case 'PUT /workspaces/{id}/budgets/{interval}':
+    case 'DELETE /workspaces/{id}/budgets/{interval}': {
+      if (!isBudgetInterval(second)) {
+        throw new HttpProblem(
+          400,
+          `Invalid request parameters: the interval must be one of ${BUDGET_INTERVALS.map((i) => `"${i}"`).join(', ')}`,
+        );
+      }
+      let fields: Record<string, unknown> | undefined;
+      if (method === 'PUT') {
+        fields = readJsonObject(request, body);
+        checked(checkBudgetBody(fields));
+      }
+      const workspace = findWorkspace();
+      const byok = (): boolean => workspace.include_byok_in_budgets ?? false;
+      if (method === 'DELETE') {
+        resources.deleteBudget(workspace, second);
+        return jsonReply(200, { deleted: true });
+      }
+      if (fields === undefined) {
+        const budget = resources.getBudget(workspace, second);
+        if (budget === undefined) throw new HttpProblem(404, NOT_FOUND);
+        return jsonReply(200, { data: budget, include_byok_in_budgets: byok() });
+      }
+      const budget = resources.putBudget(
+        workspace,
+        second,
+        fields.limit_usd as number,
+        fields.include_byok_in_budgets as boolean | undefined,
+        httpProblem,
+      );
+      return jsonReply(200, { data: budget, include_byok_in_budgets: byok() });
+    }
+
+    case 'GET /workspaces/{id}/members': {
+      const page = readPage(params, presentation);
+      const members = reorder(resources.listMembers(findWorkspace()), presentation);
+      return jsonReply(200, pageOf(members, page));
+    }
+    case 'POST /workspaces/{id}/members/add':
+    case 'POST /workspaces/{id}/members/remove': {
+      const operation = route.pattern.endsWith('/add') ? 'add' : 'remove';
+      const fields = readJsonObject(request, body);
+      checked(checkMembersBody(fields, operation));
+      const workspace = findWorkspace();
+      const userIds = fields.user_ids as string[];
+      if (operation === 'remove') {
+        return jsonReply(200, {
+          removed_count: resources.removeMembers(workspace, userIds, httpProblem),
+        });
+      }
+      const added = resources.addMembers(workspace, userIds, httpProblem);
+      return jsonReply(200, { data: added, added_count: added.length });
+    }
+
+    case 'GET /guardrails': {
+      const page = readPage(params, presentation);
+      const workspaceId = params.get('workspace_id') ?? undefined;
+      const list = resources
+        .listGuardrails(workspaceId)
+        .map((g) => presentGuardrail(g, presentation));
+      return jsonReply(200, pageOf(list, page));
+    }
+    case 'GET /guardrails/{id}': {
+      const guardrail = resources.getGuardrail(first);
+      if (guardrail === undefined) throw new HttpProblem(404, NOT_FOUND);
+      return jsonReply(200, { data: presentGuardrail(guardrail, presentation) });
+    }
+    case 'PATCH /guardrails/{id}': {
+      const fields = readJsonObject(request, body);
+      checked(checkGuardrailBody(fields));
+      const owner =
+        resources.getGuardrail(first)?.workspace_id ??
+        store.all().find((w) => w.default_guardrail_id === first)?.id;
+      const workspace = owner === undefined ? undefined : store.find(owner);
+      if (workspace === undefined) throw new HttpProblem(404, NOT_FOUND);
+      const guardrail = resources.patchGuardrail(workspace, fields, httpProblem);
+      return jsonReply(200, { data: presentGuardrail(guardrail, presentation) });
+    }
+
+    case 'GET /organization/members': {
+      const page = readPage(params, presentation);
+      return jsonReply(
+        200,
+        pageOf(resources.listOrganizationMembers().map(presentOrganizationMember), page),
+      );
+    }
+    case 'GET /models': {
+      const models = resources.listModels();
+      // "When both offset and limit are omitted, the full list is returned"; limit ≤ 1000.
+      if (!params.has('offset') && !params.has('limit')) {
+        return jsonReply(200, { data: models, total_count: models.length, links: { next: null } });
+      }
+      const offset = readPagingParam(params, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
+      const limit = Math.min(
+        readPagingParam(params, 'limit', 500, 1, 1000),
+        presentation.maxPageSize,
+      );
+      const end = offset + limit;
+      return jsonReply(200, {
+        data: models.slice(offset, end),
+        total_count: models.length,
+        links: {
+          next: end < models.length ? `${API_PREFIX}/models?offset=${end}&limit=${limit}` : null,
+        },
+      });
+    }
+    default:
+      throw new HttpProblem(404, NOT_FOUND);
   }
-  const workspace = store.find(idOrSlug);
-  if (workspace === undefined) throw new HttpProblem(404, NOT_FOUND);
-  if (method === 'GET') return jsonReply(200, { data: workspace });
-  if (method === 'DELETE') {
-    state.remove(workspace);
-    return jsonReply(200, { deleted: true });
-  }
-  return jsonReply(200, {
-    data: state.update(workspace, fields as Partial<Workspace>, httpProblem),
-  });
 }
 
 /** The reply a `status` fault sends. */
@@ -462,6 +734,135 @@ function sendReply(response: ServerResponse, reply: Reply): void {
   response.end(payload);
 }
 
+/** `maxPageSize`: an integer of at least 1, or no cap. */
+function checkPageSize(value: number | undefined): number {
+  if (value === undefined) return Number.POSITIVE_INFINITY;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new Error('sandbox: maxPageSize must be an integer of at least 1');
+  }
+  return value;
+}
+
+/** The whole state as a state file holds it (live objects: serialize, do not hand out). */
+function snapshotState(state: SandboxState): StateFileContents & SandboxStateSnapshot {
+  return { workspaces: state.store.all(), ...state.resources.snapshot() } as StateFileContents &
+    SandboxStateSnapshot;
+}
+
+/** The entries of a seed list, each with where it sits for messages; a non-array is an error. */
+function entries(list: unknown, where: string): [Record<string, unknown>, string][] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) throw new Error(`${where}: must be an array`);
+  return list.map((entry: unknown, index) => {
+    if (!isPlainObject(entry)) throw new Error(`${where}[${index}]: must be an object`);
+    return [entry, `${where}[${index}]`];
+  });
+}
+
+/** The workspace a seed's `workspace_id` (an id or a slug) names. */
+function seedWorkspace(
+  state: SandboxState,
+  entry: Record<string, unknown>,
+  where: string,
+): Workspace {
+  const ref = entry.workspace_id;
+  const workspace = typeof ref === 'string' ? state.store.find(ref) : undefined;
+  if (workspace === undefined) {
+    throw new Error(`${where}: "workspace_id" must be the id or slug of a seeded workspace`);
+  }
+  return workspace;
+}
+
+function stringOr<T>(value: unknown, fallback: T): string | T {
+  return typeof value === 'string' ? value : fallback;
+}
+
+/**
+ * Seeds everything but the workspaces, in dependency order (models and organization members
+ * first), with the same checks a request would get; every problem is a plain Error naming
+ * `source` and the entry.
+ */
+function seedResources(state: SandboxState, seed: ResourceSeed, source: string): void {
+  const { resources } = state;
+  const fail = (where: string) => plainError(where);
+  if (seed.models !== undefined) {
+    resources.setModels(
+      entries(seed.models, `${source}: models`).map(([entry, where]) => {
+        const issues = checkSeedModel(entry);
+        if (issues.length > 0) throw new Error(`${where}: ${issues.join('; ')}`);
+        return materializeModel(entry as SeedModel);
+      }),
+    );
+  }
+  for (const [entry, where] of entries(
+    seed.organization_members,
+    `${source}: organization_members`,
+  )) {
+    const { id, email, first_name, last_name, role, has_active_keys, scim_managed } = entry;
+    if (typeof id !== 'string' || id === '' || typeof email !== 'string' || email === '') {
+      throw new Error(`${where}: "id" and "email" must be non-empty strings`);
+    }
+    if (role !== undefined && role !== 'org:admin' && role !== 'org:member') {
+      throw new Error(`${where}: "role" must be "org:admin" or "org:member"`);
+    }
+    const member: OrganizationMember = {
+      id,
+      email,
+      first_name: stringOr(first_name, null),
+      last_name: stringOr(last_name, null),
+      role: role ?? 'org:member',
+    };
+    if (has_active_keys === true) member.has_active_keys = true;
+    if (scim_managed === true) member.scim_managed = true;
+    resources.setOrganizationMember(member);
+  }
+  for (const [entry, where] of entries(seed.workspace_members, `${source}: workspace_members`)) {
+    const workspace = seedWorkspace(state, entry, where);
+    if (typeof entry.user_id !== 'string') throw new Error(`${where}: "user_id" must be a string`);
+    const role = entry.role === 'admin' || entry.role === 'member' ? entry.role : undefined;
+    const extra: { id?: string; created_at?: string; role?: 'admin' | 'member' } = {};
+    if (typeof entry.id === 'string') extra.id = entry.id;
+    if (typeof entry.created_at === 'string') extra.created_at = entry.created_at;
+    if (role !== undefined) extra.role = role;
+    resources.addMembers(workspace, [entry.user_id], fail(where), extra);
+  }
+  for (const [entry, where] of entries(seed.budgets, `${source}: budgets`)) {
+    const workspace = seedWorkspace(state, entry, where);
+    const interval =
+      entry.interval ?? (entry.reset_interval === null ? 'lifetime' : entry.reset_interval);
+    if (typeof interval !== 'string' || !isBudgetInterval(interval)) {
+      throw new Error(`${where}: "interval" must be one of ${BUDGET_INTERVALS.join(', ')}`);
+    }
+    const issues = checkBudgetBody({ limit_usd: entry.limit_usd });
+    if (issues.length > 0) throw new Error(`${where}: ${issues.join('; ')}`);
+    const times: { id?: string; created_at?: string; updated_at?: string } = {};
+    if (typeof entry.id === 'string') times.id = entry.id;
+    if (typeof entry.created_at === 'string') times.created_at = entry.created_at;
+    if (typeof entry.updated_at === 'string') times.updated_at = entry.updated_at;
+    resources.putBudget(
+      workspace,
+      interval,
+      entry.limit_usd as number,
+      undefined,
+      fail(where),
+      times,
+    );
+  }
+  for (const [entry, where] of entries(seed.guardrails, `${source}: guardrails`)) {
+    const workspace = seedWorkspace(state, entry, where);
+    const { id, name, created_at, updated_at, ...fields } = entry;
+    delete fields.workspace_id;
+    if (id !== undefined && id !== workspace.default_guardrail_id) {
+      throw new Error(
+        `${where}: "id" must be the workspace's default_guardrail_id (${workspace.default_guardrail_id})`,
+      );
+    }
+    const issues = checkGuardrailBody(fields);
+    if (issues.length > 0) throw new Error(`${where}: ${issues.join('; ')}`);
+    resources.seedGuardrail(workspace, { ...fields, name, created_at, updated_at }, fail(where));
+  }
+}
+
 /**
  * Starts a sandbox and resolves once it listens. Seeds come from `stateFile` when it
  * exists, else from `seed`.
@@ -476,15 +877,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const logRequests = options.logRequests ?? true;
   const stateFile = options.stateFile;
   const fromFile = stateFile === undefined ? undefined : await readStateFile(stateFile);
+  const presentation: Presentation = {
+    maxPageSize: checkPageSize(options.maxPageSize),
+    reorderArrays: options.reorderArrays ?? false,
+  };
 
   let saver: StateSaver | undefined;
   const state = new SandboxState(() => saver?.schedule());
-  const seeds: readonly unknown[] = fromFile ?? options.seed ?? [];
   const seedSource = fromFile === undefined ? 'seed' : (stateFile ?? 'seed');
+  const seeds: readonly unknown[] = fromFile?.workspaces ?? options.seed ?? [];
   seeds.forEach((seed, index) => {
     addSeed(state, seed, `${seedSource}: workspace ${index}`);
   });
-  if (stateFile !== undefined) saver = new StateSaver(stateFile, () => state.store.all());
+  seedResources(state, fromFile ?? options.resources ?? {}, seedSource);
+  if (stateFile !== undefined) saver = new StateSaver(stateFile, () => snapshotState(state));
 
   const faults = new FaultList();
   for (const rule of options.faults ?? []) {
@@ -535,7 +941,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (rule?.status !== undefined) {
         reply = faultReply({ ...rule, status: rule.status });
       } else if (fullPath !== path || fullPath === API_PREFIX) {
-        reply = handleApi(state, request, method, path, params, body);
+        reply = handleApi(state, presentation, request, method, path, params, body);
       } else {
         reply = errorReply(404); // outside /api/v1
       }
@@ -580,6 +986,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     baseUrl: `http://${host}:${address.port}${API_PREFIX}`,
     requests,
     workspaces: () => structuredClone(state.store.all()),
+    state: () => structuredClone(snapshotState(state)),
+    saveError: () => saver?.lastError,
     edit: (idOrSlug, fields) =>
       structuredClone(editWorkspace(state, idOrSlug, fields, 'sandbox.edit()')),
     add: (seed) => structuredClone(addSeed(state, seed, 'sandbox.add()')),

@@ -5,20 +5,58 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Workspace } from '../schema/fields.js';
+import type { ResourceSeed } from './resources.js';
 import { isPlainObject } from './validate.js';
+
+/** What a state file holds: the workspaces, and optionally every other kind of state. */
+export interface StateFileContents extends ResourceSeed {
+  workspaces: unknown[];
+}
+
+/** The keys a state file may have beside `workspaces`. */
+const RESOURCE_KEYS = [
+  'budgets',
+  'guardrails',
+  'workspace_members',
+  'organization_members',
+  'models',
+] as const;
+
+/**
+ * The sandbox could not write its state file. The state in memory is untouched; `file` and
+ * `code` (the errno name, e.g. `EACCES`) say where and why.
+ */
+export class StateSaveError extends Error {
+  override readonly name = 'StateSaveError';
+
+  constructor(
+    readonly file: string,
+    readonly code: string,
+    cause: unknown,
+  ) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `cannot save the sandbox state to ${file}: ${code} (${detail}); the state in memory is kept`,
+      {
+        cause,
+      },
+    );
+  }
+}
 
 /** How long after a change the state is written, so that a burst of writes is saved once. */
 export const SAVE_DEBOUNCE_MS = 50;
 
 /**
- * Reads a state file: `{"workspaces": [...]}` or a bare array. Returns undefined when the
- * file does not exist, and an empty list when it is empty. The entries are returned
- * unchecked; the caller validates them as seeds.
+ * Reads a state file: `{"workspaces": [...], "budgets"?: [...], "guardrails"?: [...],
+ * "workspace_members"?: [...], "organization_members"?: [...], "models"?: [...]}` or a bare
+ * array of workspaces (the old form). Returns undefined when the file does not exist, and no
+ * workspaces when it is empty. The entries are returned unchecked; the caller validates them
+ * as seeds.
  *
  * @throws Error naming the file when it cannot be read, is not JSON, or has another shape
  */
-export async function readStateFile(file: string): Promise<unknown[] | undefined> {
+export async function readStateFile(file: string): Promise<StateFileContents | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -28,7 +66,7 @@ export async function readStateFile(file: string): Promise<unknown[] | undefined
       cause: error,
     });
   }
-  if (text.trim() === '') return [];
+  if (text.trim() === '') return { workspaces: [] };
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -37,8 +75,17 @@ export async function readStateFile(file: string): Promise<unknown[] | undefined
       cause: error,
     });
   }
-  if (Array.isArray(json)) return json as unknown[];
-  if (isPlainObject(json) && Array.isArray(json.workspaces)) return json.workspaces as unknown[];
+  if (Array.isArray(json)) return { workspaces: json as unknown[] };
+  if (isPlainObject(json) && Array.isArray(json.workspaces)) {
+    const contents: StateFileContents = { workspaces: json.workspaces as unknown[] };
+    for (const key of RESOURCE_KEYS) {
+      const value = json[key];
+      if (value === undefined) continue;
+      if (!Array.isArray(value)) throw new Error(`${file}: "${key}" must be an array`);
+      contents[key] = value as unknown[];
+    }
+    return contents;
+  }
   throw new Error(
     `${file}: the sandbox state must be {"workspaces": [...]} or an array of workspaces`,
   );
@@ -47,17 +94,23 @@ export async function readStateFile(file: string): Promise<unknown[] | undefined
 /**
  * Writes the state to a file, debounced. Each write replaces the file atomically (a
  * temporary file, then a rename), so a reader never sees half a file. Writes are queued,
- * never concurrent; a failed background write is kept and reported by `close()`.
+ * never concurrent; a failed write is kept (`lastError`) and reported by `close()` as a
+ * {@link StateSaveError}, unless a later write succeeds.
  */
 export class StateSaver {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
-  private failure: unknown;
+  private failure: StateSaveError | undefined;
 
   constructor(
     private readonly file: string,
-    private readonly snapshot: () => Workspace[],
+    private readonly snapshot: () => StateFileContents,
   ) {}
+
+  /** The failure of the last write, cleared by the next write that succeeds. */
+  get lastError(): StateSaveError | undefined {
+    return this.failure;
+  }
 
   /** Notes a change: the state is written ~50 ms from now (once, however many changes come). */
   schedule(): void {
@@ -73,25 +126,22 @@ export class StateSaver {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     await this.write();
-    if (this.failure !== undefined) {
-      const reason = this.failure instanceof Error ? this.failure.message : 'unknown error';
-      throw new Error(`${this.file}: cannot save the sandbox state: ${reason}`, {
-        cause: this.failure,
-      });
-    }
+    if (this.failure !== undefined) throw this.failure;
   }
 
   private write(): Promise<void> {
-    const text = `${JSON.stringify({ workspaces: this.snapshot() }, null, 2)}\n`;
+    const text = `${JSON.stringify(this.snapshot(), null, 2)}\n`;
     const temporary = `${this.file}.${process.pid}.tmp`;
     this.writing = this.writing
       .then(async () => {
         await mkdir(dirname(this.file), { recursive: true });
         await writeFile(temporary, text, 'utf8');
         await rename(temporary, this.file);
+        this.failure = undefined;
       })
       .catch((error: unknown) => {
-        this.failure = error;
+        const code = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
+        this.failure = new StateSaveError(this.file, code, error);
       });
     return this.writing;
   }

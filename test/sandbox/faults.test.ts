@@ -281,6 +281,42 @@ describe('checking rules given in code', () => {
     ['a rule that does nothing', { path: '/workspaces' }, /does nothing/],
     ['drop with a status', { drop: true, status: 500 }, /"drop" cannot be combined/],
     ['a bad malformed kind', { malformed: 'garbled' }, /rule\.malformed/],
+    [
+      'status with malformed',
+      { status: 500, malformed: 'truncated' },
+      /"status" cannot be combined with "malformed"/,
+    ],
+    [
+      'a method with a space',
+      { method: 'GE T', status: 500 },
+      /rule\.method: must be an HTTP method/,
+    ],
+    [
+      'a star inside the path',
+      { path: '/work*spaces', status: 500 },
+      /rule\.path: .*"\*" only at its end/,
+    ],
+    ['times below 0', { times: -1, status: 500 }, /rule\.times: must be an integer of at least 0/],
+    [
+      'an edit without fields',
+      { edit: { target: 'a' } },
+      /rule\.edit\.fields: must be an object of workspace fields/,
+    ],
+    [
+      'an edit with an unknown key',
+      { edit: { target: 'a', fields: {}, feilds: {} } },
+      /rule\.edit: unknown key "feilds"/,
+    ],
+    [
+      'an edit of an invalid slug',
+      { edit: { target: 'a', fields: { slug: 'Bad Slug' } } },
+      /rule\.edit\.fields: "slug" must match pattern/,
+    ],
+    [
+      'a negative Retry-After',
+      { retryAfter: -1 },
+      /rule\.retryAfter: must be a number of seconds or an HTTP date/,
+    ],
   ])('refuses %s', async (_case, rule, expected) => {
     const sb = await start();
     expect(() => {

@@ -1,5 +1,5 @@
-import { validateWorkspaceEnvelope } from '../../src/schema/generated/validate-response.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
+import { specProblems } from './spec.js';
 
 /** Any non-empty key is accepted by the sandbox. */
 export const KEY = 'sk-or-v1-sandbox-test';
@@ -68,10 +68,11 @@ export function seeds(count: number): { slug: string; name: string }[] {
 }
 
 /**
- * Whether `workspace` has the documented `Workspace` shape, checked with the same compiled
- * validator orws's client applies to every response; the failing field otherwise.
+ * Whether `workspace` has the documented `Workspace` shape, checked against the spec's FULL
+ * schema (every required field, its type and format), not the client's tolerant validator, so
+ * that a mistake in one is not agreed on by the other; the problems otherwise.
  */
 export function workspaceShapeProblem(workspace: unknown): string | undefined {
-  if (validateWorkspaceEnvelope({ data: workspace })) return undefined;
-  return JSON.stringify(validateWorkspaceEnvelope.errors);
+  const problems = specProblems('GET', '/workspaces/{id}', 200, { data: workspace });
+  return problems.length === 0 ? undefined : problems.join('; ');
 }
