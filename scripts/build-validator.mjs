@@ -209,6 +209,8 @@ const CLIENT_RESPONSES = {
         'enable_free_model_publication',
         'enable_free_model_training',
         'enable_paid_model_training',
+        'content_filter_builtins',
+        'content_filters',
         'limit_usd',
         'reset_interval',
         'include_byok_in_budgets',

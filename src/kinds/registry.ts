@@ -1,5 +1,8 @@
 import type { KindName } from '../plan/types.js';
 import type { Kind } from './types.js';
+import { budgetsKind } from './budgets.js';
+import { guardrailKind } from './guardrail.js';
+import { membersKind } from './members.js';
 import { workspaceKind } from './workspace.js';
 
 /**
