@@ -1,5 +1,4 @@
-import { StalePlanError } from '../errors.js';
-import { isSlugConflict } from '../remote/index.js';
+import { SlugConflictError, StalePlanError } from '../errors.js';
 import { verifyChange } from '../plan/verify.js';
 import type { Change, Plan } from '../plan/types.js';
 import {
@@ -155,7 +154,7 @@ async function applyChange(change: Change, client: ApplyClient): Promise<Workspa
     }
     return { ...resultOf(change, 'applied'), id: returned.id };
   } catch (error) {
-    if (change.action === 'create' && isSlugConflict(error)) {
+    if (change.action === 'create' && error instanceof SlugConflictError) {
       return explainCreateConflict(change, client, error);
     }
     return resultOf(change, 'failed', messageOf(error));

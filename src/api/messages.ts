@@ -1,49 +1,65 @@
 /**
- * The pieces of src/remote's error messages. Every function returns a complete string:
+ * The pieces of src/api's error messages. Every function returns a complete string:
  * a missing value is left out of the sentence, never printed as "undefined".
  */
 import { STATUS_CODES } from 'node:http';
 import type { ErrorObject } from 'ajv';
+import { cutText, escapeText, foreignText, scrubSecret, SECRET_FRAGMENT } from '../safe-text.js';
 
 /** How much of an unexpected body a message shows. */
 export const EXCERPT_LENGTH = 200;
 
+/** How much of a server's own text (an error message, a redirect target) a message shows. */
+export const FOREIGN_TEXT_LENGTH = 300;
+
 /**
- * The start of `text` as a quoted string: at most `EXCERPT_LENGTH` characters, control
- * characters escaped (so a body cannot move the cursor or colour a terminal), `…` when cut.
+ * Server text as a message shows it: the key's fragments scrubbed first (on the raw text, so
+ * no cut can split a fragment out of reach), then escaped, then cut to `max`. Only the start
+ * of a huge text is scrubbed, which is enough: the cut keeps nothing past `max`, and a
+ * fragment that ends within the kept part starts within the scanned part.
  */
-export function excerpt(text: string): string {
-  const cut = text.length > EXCERPT_LENGTH;
-  const quoted = JSON.stringify(cut ? text.slice(0, EXCERPT_LENGTH) : text).replace(
-    /[\u007f-\u009f\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+export function showForeign(text: string, secret: string, max = FOREIGN_TEXT_LENGTH): string {
+  const scanned = text.slice(0, max + 4 * SECRET_FRAGMENT);
+  const shown = foreignText(scanned, secret, max);
+  return scanned.length < text.length && !shown.endsWith('…') ? `${shown}…` : shown;
+}
+
+/**
+ * The start of `text` as a quoted string: key fragments scrubbed, at most `EXCERPT_LENGTH`
+ * characters, control and invisible characters escaped (so a body cannot move the cursor or
+ * colour a terminal), `…` after the quote when cut.
+ */
+export function excerpt(text: string, secret: string): string {
+  const scrubbed = scrubSecret(text.slice(0, EXCERPT_LENGTH + 4 * SECRET_FRAGMENT), secret);
+  const cut =
+    scrubbed.length > EXCERPT_LENGTH || text.length > EXCERPT_LENGTH + 4 * SECRET_FRAGMENT;
+  const kept = cutText(scrubbed, EXCERPT_LENGTH).replace(/…$/, '');
+  const quoted = escapeText(JSON.stringify(cut ? kept : scrubbed));
   return cut ? `${quoted}…` : quoted;
 }
 
-/** `404 Not Found`: the status and its reason phrase (the server's, else the standard one). */
-export function statusLine(status: number, statusText: string): string {
-  const phrase = statusText.trim() || STATUS_CODES[status] || '';
+/** `404 Not Found`: the status and its reason phrase (the server's, shown safely, else the standard one). */
+export function statusLine(status: number, statusText: string, secret: string): string {
+  const phrase = showForeign(statusText.trim(), secret, 60) || STATUS_CODES[status] || '';
   return phrase ? `${String(status)} ${phrase}` : String(status);
 }
 
 /**
- * What the API said about an error: OpenRouter's `error.message` when the body is the
- * documented `{"error":{"code","message"}}`, else an excerpt of whatever the body is, else
- * nothing.
+ * OpenRouter's `error.message` when `body` is the documented `{"error":{"code","message"}}`,
+ * shown safely; undefined for any other body.
  */
-export function readApiMessage(body: string): string | undefined {
+export function readApiMessage(body: string, secret: string): string | undefined {
   if (body.trim() === '') return undefined;
   try {
     const parsed: unknown = JSON.parse(body);
     if (isRecord(parsed) && isRecord(parsed.error)) {
       const message = parsed.error.message;
-      if (typeof message === 'string' && message.trim() !== '') return message;
+      if (typeof message === 'string' && message.trim() !== '') return showForeign(message, secret);
     }
   } catch {
-    // not JSON: show it as it is
+    // not JSON: not the API's error body
   }
-  return excerpt(body);
+  return undefined;
 }
 
 /** `12.5 s`, `0.2 s`, `30 s`: a duration in ms, in seconds, without noise digits. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { AdaptiveLimiter, type Slot } from '../../src/remote/limiter.js';
+import { AdaptiveLimiter, type Slot } from '../../src/api/limiter.js';
 
 /** Lets every settled promise's continuations run. */
 const flush = () => new Promise((resolve) => setImmediate(resolve));

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ApiError } from '../../src/errors.js';
-import { isSlugConflict } from '../../src/remote/index.js';
+import { isSlugConflict } from '../../src/api/index.js';
 import type { MalformedKind } from '../../src/sandbox/index.js';
 import { client, rejection, sandbox, seeds } from './helpers.js';
 

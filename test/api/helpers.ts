@@ -1,6 +1,6 @@
 import { pino, type Logger } from 'pino';
 import { afterEach } from 'vitest';
-import { createClient, type Client, type ClientOptions } from '../../src/remote/index.js';
+import { createClient, type Client, type ClientOptions } from '../../src/api/index.js';
 import {
   startSandbox,
   type RecordedRequest,
