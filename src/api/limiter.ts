@@ -79,7 +79,7 @@ export class AdaptiveLimiter {
         const onAbort = () => {
           const index = this.#waiters.indexOf(waiter);
           if (index >= 0) this.#waiters.splice(index, 1);
-          reject(signal?.reason);
+          reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
         };
         signal?.addEventListener('abort', onAbort, { once: true });
         this.#waiters.push(waiter);

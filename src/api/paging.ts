@@ -98,7 +98,7 @@ async function listOnce<T>(
       path,
       `the server pages by ${String(pageSize)}, so its ${String(total)} items would take ${String(pagesTotal)} requests, above the ${String(MAX_LIST_PAGES)} pages orws makes at most`,
     );
-  const pages: T[][] = [first.data];
+  const pages: (T[] | undefined)[] = [first.data];
   const problems: string[] = [];
   let pagesDone = 1;
   options.onProgress?.(pagesDone, pagesTotal);

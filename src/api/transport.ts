@@ -10,6 +10,7 @@
  * `decideRetry` (pure) chooses, and the injected clock waits. Every server string that
  * reaches a message is scrubbed of the key, escaped and cut (./messages.ts).
  */
+import type { ReadableStream } from 'node:stream/web';
 import ky from 'ky';
 import { ApiError, InterruptedError, UsageError } from '../errors.js';
 import { createSilentLogger, type Logger } from '../log.js';
@@ -116,6 +117,11 @@ interface Failure {
   status?: number;
   apiMessage?: string;
   cause?: unknown;
+}
+
+/** The reason an attempt's controller aborts when its time is up. */
+class AttemptTimeout extends Error {
+  override name = 'AttemptTimeout';
 }
 
 /** A body over the cap; it is never retried. */
@@ -286,16 +292,16 @@ export function createTransport(options: TransportOptions): Transport {
     stats.requests++;
     const started = performance.now();
     const controller = new AbortController();
-    let timedOut = false;
     const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
+      controller.abort(new AttemptTimeout());
     }, timeoutMs);
-    const onAbort = () => controller.abort();
+    const onAbort = () => {
+      controller.abort();
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
     let outcome: SlotOutcome = 'neutral';
     let answered = false;
-    const log = (status: number | null, error?: string) =>
+    const log = (status: number | null, error?: string) => {
       logger.debug(
         {
           method: call.method,
@@ -307,6 +313,7 @@ export function createTransport(options: TransportOptions): Transport {
         },
         'http request',
       );
+    };
     try {
       const response = await ky(call.url, {
         method: call.method,
@@ -349,6 +356,7 @@ export function createTransport(options: TransportOptions): Transport {
         log(null, 'too large');
         return { head: error.message, cause: error };
       }
+      const timedOut = controller.signal.reason instanceof AttemptTimeout;
       const code = timedOut ? 'timeout' : show(networkCode(error));
       log(null, code);
       if (timedOut) {
@@ -438,12 +446,13 @@ async function readCapped(
     throw tooLarge();
   }
   if (!response.body) return '';
-  const reader = response.body.getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
+    const chunk = await reader.read();
+    if (chunk.done) break;
+    const value = chunk.value;
     size += value.byteLength;
     if (size > maxBytes) {
       controller.abort();
@@ -465,7 +474,10 @@ const systemClock: Clock = {
   random: () => Math.random(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve) => {
-      if (signal?.aborted) return resolve();
+      if (signal?.aborted) {
+        resolve();
+        return;
+      }
       const done = () => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', done);

@@ -37,7 +37,8 @@ describe('excerpt', () => {
     const echoed = `${'p'.repeat(166)}authorization: Bearer ${SECRET}`;
     const shown = excerpt(echoed, SECRET);
     expect(shown).toContain('[REDACTED]');
-    for (let i = 0; i + 8 <= SECRET.length; i++) expect(shown).not.toContain(SECRET.slice(i, i + 8));
+    for (let i = 0; i + 8 <= SECRET.length; i++)
+      expect(shown).not.toContain(SECRET.slice(i, i + 8));
   });
 });
 
@@ -50,7 +51,8 @@ describe('showForeign', () => {
     expect(shown.length).toBeLessThanOrEqual(301);
     expect(shown.endsWith('…')).toBe(true);
     expect(shown).not.toContain(SECRET.slice(0, 5) + SECRET.slice(5, 8));
-    for (let i = 0; i + 8 <= SECRET.length; i++) expect(shown).not.toContain(SECRET.slice(i, i + 8));
+    for (let i = 0; i + 8 <= SECRET.length; i++)
+      expect(shown).not.toContain(SECRET.slice(i, i + 8));
   });
 });
 
