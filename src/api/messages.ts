@@ -4,6 +4,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { ErrorObject } from 'ajv';
+import type { AttemptFailure } from './retry.js';
 import { cutText, escapeText, foreignText, scrubSecret, SECRET_FRAGMENT } from '../safe-text.js';
 
 /** How much of an unexpected body a message shows. */
@@ -60,6 +61,54 @@ export function readApiMessage(body: string, secret: string): string | undefined
     // not JSON: not the API's error body
   }
   return undefined;
+}
+
+/** A response read to the end. */
+export interface Answer {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  body: string;
+}
+
+/** A failed attempt: `retry` is set when another attempt may help; `head` is the message's core. */
+export interface Failure {
+  head: string;
+  /** `429 Too Many Requests`, when the failure is an HTTP answer. */
+  line?: string;
+  retry?: AttemptFailure;
+  status?: number;
+  apiMessage?: string;
+  cause?: unknown;
+}
+
+/**
+ * An HTTP answer that is not a success, as a failure: a redirect (never followed, never
+ * retried, its target shown safely), or a status with what the server said about it.
+ */
+export function describeAnswer(answer: Answer, apiKey: string): Failure {
+  const line = statusLine(answer.status, answer.statusText, apiKey);
+  if (answer.status >= 300 && answer.status < 400) {
+    const target = answer.headers.get('location');
+    const where = target === null ? 'elsewhere' : `to ${excerpt(target, apiKey)}`;
+    return {
+      head: `${line} ${where}: orws does not follow redirects (the key would go along); check the base URL`,
+      status: answer.status,
+    };
+  }
+  const apiMessage = readApiMessage(answer.body, apiKey);
+  const said = apiMessage ?? (answer.body.trim() === '' ? undefined : excerpt(answer.body, apiKey));
+  let hint = '';
+  if (answer.status === 401) hint = '; check OPENROUTER_MANAGEMENT_KEY';
+  if (answer.status === 403)
+    hint = '; a management key is needed (a regular API key cannot manage workspaces)';
+  return {
+    head: `${line}${said === undefined ? '' : `: ${said}`}${hint}`,
+    line,
+    status: answer.status,
+    retry: { kind: 'status', status: answer.status, headers: answer.headers },
+    ...(apiMessage === undefined ? {} : { apiMessage }),
+  };
 }
 
 /** `12.5 s`, `0.2 s`, `30 s`: a duration in ms, in seconds, without noise digits. */

@@ -10,47 +10,22 @@
  * `decideRetry` (pure) chooses, and the injected clock waits. Every server string that
  * reaches a message is scrubbed of the key, escaped and cut (./messages.ts).
  */
-import type { ReadableStream } from 'node:stream/web';
 import ky from 'ky';
-import { ApiError, InterruptedError, UsageError } from '../errors.js';
-import { createSilentLogger, type Logger } from '../log.js';
+import { ApiError, InterruptedError } from '../errors.js';
 import type { ValidateFunction } from '../schema/generated/validate-response.js';
 import { AdaptiveLimiter, type Slot, type SlotOutcome } from './limiter.js';
 import * as text from './messages.js';
-import { decideRetry, RETRY_STATUSES, type AttemptFailure } from './retry.js';
-import { assertHeaderSafeKey, checkBaseUrl } from './settings.js';
+import type { Answer, Failure } from './messages.js';
+import { decideRetry, RETRY_STATUSES } from './retry.js';
+import { networkCode, notSent, readCapped, TooLargeError } from './response-body.js';
+import { resolveTransportOptions, type TransportOptions } from './transport-options.js';
 
-/** Time, waits and chance, injected so that tests see the real waits without making them. */
-export interface Clock {
-  now(): number;
-  /** Resolves after `ms`, or early (without rejecting) when `signal` aborts. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-  random(): number;
-}
-
-/** How to reach the API and how hard to try. */
-export interface TransportOptions {
-  /** The API root, checked with `checkBaseUrl`. */
-  baseUrl: string;
-  /** The management key, sent as `Authorization: Bearer …` and nowhere else. */
-  apiKey: string;
-  /** Time allowed to one attempt, from sending to the last byte (queueing excluded). Default 30, at most 2,147,483 (Node's timer limit). */
-  timeoutSeconds?: number;
-  /** Requests in flight at most (the limiter's ceiling). Default 8. */
-  concurrency?: number;
-  /** Retries after the first attempt. Default 4. */
-  maxRetries?: number;
-  /** Cap on the total time one request waits between its attempts. Default 60. */
-  maxRetryWaitSeconds?: number;
-  /** Where retries (`info`) and every attempt (`debug`) are logged. Default: silent. */
-  logger?: Logger;
-  /** Once aborted, no attempt starts and the one in flight is aborted: requests reject with `InterruptedError`. */
-  signal?: AbortSignal;
-  /** Largest body read, counted after decompression. Default 32 MiB. */
-  maxResponseBytes?: number;
-  /** Default: the system clock, `setTimeout` and `Math.random`. */
-  clock?: Clock;
-}
+export {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  MAX_TIMER_SECONDS,
+  type Clock,
+  type TransportOptions,
+} from './transport-options.js';
 
 /** The HTTP methods the API uses. */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -73,22 +48,6 @@ export interface Transport {
   request<T>(request: TransportRequest): Promise<T>;
 }
 
-/** The default of `maxResponseBytes`: 32 MiB, far above any page of 100 workspaces. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
-
-/** The longest timeout or wait Node's timers hold (2^31-1 ms), in whole seconds. */
-export const MAX_TIMER_SECONDS = 2_147_483;
-
-const DEFAULTS = { timeoutSeconds: 30, concurrency: 8, maxRetries: 4, maxRetryWaitSeconds: 60 };
-
-/** Network codes meaning no byte of the request reached a server. */
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
 /** The life of one logical request across its attempts. */
 interface Call {
   readonly method: HttpMethod;
@@ -100,33 +59,9 @@ interface Call {
   sent: boolean;
 }
 
-/** A response read to the end. */
-interface Answer {
-  status: number;
-  statusText: string;
-  headers: Headers;
-  body: string;
-}
-
-/** A failed attempt: `retry` is set when another attempt may help; `head` is the message's core. */
-interface Failure {
-  head: string;
-  /** `429 Too Many Requests`, when the failure is an HTTP answer. */
-  line?: string;
-  retry?: AttemptFailure;
-  status?: number;
-  apiMessage?: string;
-  cause?: unknown;
-}
-
 /** The reason an attempt's controller aborts when its time is up. */
 class AttemptTimeout extends Error {
   override name = 'AttemptTimeout';
-}
-
-/** A body over the cap; it is never retried. */
-class TooLargeError extends Error {
-  override name = 'TooLargeError';
 }
 
 /**
@@ -134,33 +69,10 @@ class TooLargeError extends Error {
  * header can carry, numbers in range) and throws `UsageError` naming the one that is wrong.
  */
 export function createTransport(options: TransportOptions): Transport {
-  const baseUrl = checkBaseUrl(options.baseUrl);
-  const apiKey = options.apiKey.trim();
-  if (apiKey === '') throw new UsageError('the API key is empty');
-  assertHeaderSafeKey(apiKey);
-  const timeoutMs =
-    1000 *
-    checkNumber('timeoutSeconds', options.timeoutSeconds, { above: 0, atMost: MAX_TIMER_SECONDS });
-  const concurrency = checkNumber('concurrency', options.concurrency, { atLeast: 1, whole: true });
-  const maxRetries = checkNumber('maxRetries', options.maxRetries, { atLeast: 0, whole: true });
-  const maxWaitMs =
-    1000 *
-    checkNumber('maxRetryWaitSeconds', options.maxRetryWaitSeconds, {
-      atLeast: 0,
-      atMost: MAX_TIMER_SECONDS,
-    });
-  const maxBytes = checkNumber(
-    'maxResponseBytes',
-    options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-    {
-      atLeast: 1,
-      whole: true,
-    },
-  );
-  const logger = options.logger ?? createSilentLogger();
-  const signal = options.signal;
-  const clock = options.clock ?? systemClock;
-  const limiter = new AdaptiveLimiter(concurrency);
+  const settings = resolveTransportOptions(options);
+  const { baseUrl, apiKey, timeoutMs, maxRetries, maxWaitMs, maxBytes, logger, signal, clock } =
+    settings;
+  const limiter = new AdaptiveLimiter(settings.concurrency);
   const stats = { requests: 0, retries: 0 };
   const show = (foreign: string) => text.showForeign(foreign, apiKey);
 
@@ -206,7 +118,7 @@ export function createTransport(options: TransportOptions): Transport {
       if ('body' in outcome && outcome.status >= 200 && outcome.status < 300) {
         return parseBody(call, outcome, req.validate) as T;
       }
-      const failure = 'body' in outcome ? describeAnswer(outcome) : outcome;
+      const failure = 'body' in outcome ? text.describeAnswer(outcome, apiKey) : outcome;
       const retryable =
         failure.retry !== undefined &&
         (failure.status === undefined || RETRY_STATUSES.has(failure.status));
@@ -251,33 +163,6 @@ export function createTransport(options: TransportOptions): Transport {
       if (signal?.aborted) throw interrupted(call);
       stats.retries++;
     }
-  }
-
-  /** An HTTP answer that is not a success, as a failure. */
-  function describeAnswer(answer: Answer): Failure {
-    const line = text.statusLine(answer.status, answer.statusText, apiKey);
-    if (answer.status >= 300 && answer.status < 400) {
-      const target = answer.headers.get('location');
-      const where = target === null ? 'elsewhere' : `to ${text.excerpt(target, apiKey)}`;
-      return {
-        head: `${line} ${where}: orws does not follow redirects (the key would go along); check the base URL`,
-        status: answer.status,
-      };
-    }
-    const apiMessage = text.readApiMessage(answer.body, apiKey);
-    const said =
-      apiMessage ?? (answer.body.trim() === '' ? undefined : text.excerpt(answer.body, apiKey));
-    let hint = '';
-    if (answer.status === 401) hint = '; check OPENROUTER_MANAGEMENT_KEY';
-    if (answer.status === 403)
-      hint = '; a management key is needed (a regular API key cannot manage workspaces)';
-    return {
-      head: `${line}${said === undefined ? '' : `: ${said}`}${hint}`,
-      line,
-      status: answer.status,
-      retry: { kind: 'status', status: answer.status, headers: answer.headers },
-      ...(apiMessage === undefined ? {} : { apiMessage }),
-    };
   }
 
   /** One attempt: its answer read to the end, or why it failed. Rejects only with `InterruptedError`. */
@@ -427,119 +312,6 @@ export function createTransport(options: TransportOptions): Transport {
   };
 }
 
-/**
- * The body as text, read chunk by chunk with a running count of decompressed bytes; above
- * `maxBytes` the download is aborted and a `TooLargeError` thrown, so a hostile answer cannot
- * fill the memory.
- */
-async function readCapped(
-  response: Response,
-  maxBytes: number,
-  controller: AbortController,
-): Promise<string> {
-  const tooLarge = () =>
-    new TooLargeError(`the response is larger than ${formatBytes(maxBytes)}; refused`);
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
-  if (!encoded && declared > maxBytes) {
-    controller.abort();
-    throw tooLarge();
-  }
-  if (!response.body) return '';
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const chunk = await reader.read();
-    if (chunk.done) break;
-    const value = chunk.value;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      controller.abort();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
-}
-
-function formatBytes(bytes: number): string {
-  return bytes % (1024 * 1024) === 0
-    ? `${String(bytes / 1024 / 1024)} MiB`
-    : `${String(bytes)} bytes`;
-}
-
-const systemClock: Clock = {
-  now: () => Date.now(),
-  random: () => Math.random(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve) => {
-      if (signal?.aborted) {
-        resolve();
-        return;
-      }
-      const done = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal?.addEventListener('abort', done, { once: true });
-    }),
-};
-
-/** Whether a fetch failure happened before any byte of the request could reach a server. */
-function notSent(error: unknown): boolean {
-  return NOT_SENT_CODES.has(networkCode(error));
-}
-
-/** The most telling code of a network error: `ECONNREFUSED`, `ECONNRESET`, `UND_ERR_SOCKET`, … */
-function networkCode(error: unknown): string {
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && (text.isRecord(current) || current instanceof Error); depth++) {
-    const record = current as {
-      code?: unknown;
-      errors?: unknown;
-      cause?: unknown;
-      message?: unknown;
-    };
-    if (typeof record.code === 'string' && record.code !== '') return record.code;
-    if (Array.isArray(record.errors) && record.errors.length > 0) {
-      current = record.errors[0];
-    } else if (record.cause === undefined) {
-      return typeof record.message === 'string' && record.message !== ''
-        ? record.message
-        : 'network error';
-    } else {
-      current = record.cause;
-    }
-  }
-  return 'network error';
-}
-
 function attemptsText(attempts: number): string {
   return attempts === 1 ? '1 attempt' : `${String(attempts)} attempts`;
-}
-
-/** An option's value (its default when absent), checked against its range. */
-function checkNumber(
-  name: keyof typeof DEFAULTS | 'maxResponseBytes',
-  value: number | undefined,
-  rule: { above?: number; atLeast?: number; atMost?: number; whole?: boolean },
-): number {
-  const n = value ?? (name === 'maxResponseBytes' ? DEFAULT_MAX_RESPONSE_BYTES : DEFAULTS[name]);
-  const ok =
-    Number.isFinite(n) &&
-    (rule.whole !== true || Number.isInteger(n)) &&
-    (rule.above === undefined || n > rule.above) &&
-    (rule.atLeast === undefined || n >= rule.atLeast) &&
-    (rule.atMost === undefined || n <= rule.atMost);
-  if (!ok) {
-    const low = rule.above === undefined ? `≥ ${String(rule.atLeast)}` : `> ${String(rule.above)}`;
-    const high = rule.atMost === undefined ? '' : ` and ≤ ${String(rule.atMost)}`;
-    throw new UsageError(
-      `${name} must be ${rule.whole === true ? 'a whole number' : 'a number'} ${low}${high} (got ${String(n)})`,
-    );
-  }
-  return n;
 }
