@@ -91,6 +91,7 @@ async function listOnce<T>(
       `total_count ${String(total)} is above the ${String(MAX_LIST_ITEMS)} items orws lists at most`,
     );
   const served = first.data.length;
+  checkPageSize(path, 1, served);
   const pageSize = served > 0 && served < Math.min(PAGE_LIMIT, total) ? served : PAGE_LIMIT;
   const pagesTotal = Math.max(1, Math.ceil(total / pageSize));
   if (pagesTotal > MAX_LIST_PAGES)
@@ -110,6 +111,7 @@ async function listOnce<T>(
       const index = next++;
       try {
         const page = await fetchPage(index * pageSize);
+        checkPageSize(path, index + 1, page.data.length);
         pages[index] = page.data;
         if (page.total_count !== total)
           problems.push(
@@ -146,6 +148,15 @@ async function listOnce<T>(
       `the pages hold ${String(items.length)} items, total_count says ${String(total)}`,
     );
   return problems.length === 0 ? items : (problems[0] ?? 'inconsistent pages');
+}
+
+/** A page over the limit asked for breaks paging itself (and would let memory grow unbounded). */
+function checkPageSize(path: string, page: number, size: number): void {
+  if (size > PAGE_LIMIT)
+    throw listingError(
+      path,
+      `page ${String(page)} holds ${String(size)} items, more than the limit of ${String(PAGE_LIMIT)} asked for`,
+    );
 }
 
 function listingError(path: string, reason: string): ListingError {

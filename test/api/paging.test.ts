@@ -107,6 +107,16 @@ describe('total_count is bounded before it is used', () => {
     expect(api.seen.length).toBeLessThanOrEqual(3 * 9);
   });
 
+  test('a page holding more than the limit asked for is refused at once', async () => {
+    const api = await listingServer(() => ({ data: fakeWorkspaces(150), total_count: 150 }));
+    const error = await rejection(listWorkspaces(transport(api.baseUrl)));
+    expect(error).toBeInstanceOf(ListingError);
+    expect(error.message).toBe(
+      `${PREFIX}page 1 holds 150 items, more than the limit of 100 asked for`,
+    );
+    expect(api.seen).toHaveLength(1);
+  });
+
   test('a server that caps limit at 10 is followed at its own pace', async () => {
     const all = fakeWorkspaces(35);
     const api = await listingServer((offset, limit) => ({
