@@ -1,4 +1,5 @@
 import { createServer, type AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import {
@@ -12,7 +13,7 @@ import {
 import { SERVER_DELAY_STATUSES, RETRY_STATUSES } from '../../src/api/retry.js';
 import { ApiError, InterruptedError, UsageError } from '../../src/errors.js';
 import { validateWorkspaceEnvelope } from '../../src/schema/generated/validate-response.js';
-import { KEY, rejection } from './helpers.js';
+import { captureLogs, KEY, rejection } from './helpers.js';
 import { fakeWorkspaces, hostileServer, sendJson } from './hostile-server.js';
 
 /** A key with a quote and a backslash, as a header may carry them. */
@@ -262,5 +263,67 @@ describe('options', () => {
 
   test('a server delay is obeyed only on statuses that are retried', () => {
     for (const status of SERVER_DELAY_STATUSES) expect(RETRY_STATUSES.has(status)).toBe(true);
+  });
+});
+
+describe('the key in hostile answers', () => {
+  test('appears in no error, cause or log line, at trace, whatever the server sends back', async () => {
+    const logs = captureLogs('trace');
+    const api = await hostileServer((req, res, query) => {
+      const auth = req.headers.authorization ?? '';
+      const kind = query.get('kind');
+      if (kind === 'redirect') {
+        res.writeHead(302, {
+          location: `http://127.0.0.1:9/${auth.replace(/[^\x21-\x7e]/g, '_')}`,
+        });
+        res.end();
+      } else if (kind === 'cut') {
+        res.writeHead(200, { 'content-length': 5000 });
+        res.write(`{"echo":"${auth}`);
+        setTimeout(() => res.destroy(), 10);
+      } else if (kind === 'big') {
+        res.writeHead(200);
+        res.end(auth.repeat(1000));
+      } else if (kind === 'never') {
+        // no answer: interrupted
+      } else {
+        res.writeHead(503, `Echo ${auth}`, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: auth, detail: auth } }));
+      }
+    });
+    const controller = new AbortController();
+    const remote = transport(api.baseUrl, {
+      apiKey: ODD_KEY,
+      logger: logs.logger,
+      maxResponseBytes: 2000,
+      maxRetries: 1,
+      signal: controller.signal,
+      clock: { now: () => Date.now(), random: () => 0, sleep: () => Promise.resolve() },
+    });
+    const errors: Error[] = [];
+    for (const kind of ['redirect', 'cut', 'big', 'status']) {
+      errors.push(await rejection(remote.request({ method: 'GET', path: '/x', query: { kind } })));
+    }
+    const pending = rejection(
+      remote.request({ method: 'POST', path: '/x', query: { kind: 'never' }, json: {} }),
+    );
+    while (!api.seen.some((r) => r.query.get('kind') === 'never'))
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort();
+    errors.push(await pending);
+    for (const error of errors) logs.logger.error({ err: error }, 'request failed');
+
+    expect(errors.map((e) => e.name)).toEqual([
+      'ApiError',
+      'ApiError',
+      'ApiError',
+      'ApiError',
+      'InterruptedError',
+    ]);
+    for (const error of errors) {
+      const shown = `${error.message}\n${inspect(error, { depth: 20, showHidden: true })}`;
+      expect(fragmentsOf(ODD_KEY, shown)).toEqual([]);
+    }
+    expect(fragmentsOf(ODD_KEY, logs.text())).toEqual([]);
   });
 });
