@@ -286,15 +286,10 @@ export function createTransport(options: TransportOptions): Transport {
     let data: unknown;
     try {
       data = JSON.parse(answer.body);
-    } catch (error) {
-      throw fail(
-        call,
-        `${where}, but the response is not JSON: ${text.excerpt(answer.body, apiKey)}`,
-        {
-          ...details,
-          cause: error,
-        },
-      );
+    } catch {
+      // The parser's own message quotes the body, key and all: it is not kept as the cause.
+      const shown = text.excerpt(answer.body, apiKey);
+      throw fail(call, `${where}, but the response is not JSON: ${shown}`, details);
     }
     if (validate && !validate(data)) {
       const problem = show(text.describeSchemaError(validate.errors?.[0], data));

@@ -284,6 +284,9 @@ describe('the key in hostile answers', () => {
       } else if (kind === 'big') {
         res.writeHead(200);
         res.end(auth.repeat(1000));
+      } else if (kind === 'notjson') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(auth.replace('Bearer ', ''));
       } else if (kind === 'never') {
         // no answer: interrupted
       } else {
@@ -301,7 +304,7 @@ describe('the key in hostile answers', () => {
       clock: { now: () => Date.now(), random: () => 0, sleep: () => Promise.resolve() },
     });
     const errors: Error[] = [];
-    for (const kind of ['redirect', 'cut', 'big', 'status']) {
+    for (const kind of ['redirect', 'cut', 'big', 'notjson', 'status']) {
       errors.push(await rejection(remote.request({ method: 'GET', path: '/x', query: { kind } })));
     }
     const pending = rejection(
@@ -314,6 +317,7 @@ describe('the key in hostile answers', () => {
     for (const error of errors) logs.logger.error({ err: error }, 'request failed');
 
     expect(errors.map((e) => e.name)).toEqual([
+      'ApiError',
       'ApiError',
       'ApiError',
       'ApiError',
