@@ -42,25 +42,61 @@ export class UsageError extends OrwsError {
   override name = 'UsageError';
 }
 
-/** A request to the API failed: names the method, path, status and OpenRouter's message. */
+/** What an `ApiError` knows about the request that failed. */
+export interface ApiErrorDetails {
+  method: string;
+  path: string;
+  status?: number;
+  apiMessage?: string;
+  sent?: boolean;
+}
+
+/**
+ * A request to the API failed: names the method, path, status and OpenRouter's message.
+ * `apiMessage` is set only when the body was the API's own JSON error (`{"error":{"message"}}`),
+ * already scrubbed of the key, escaped and cut. `sent` is true when the request may have
+ * reached the server (so a write may have taken effect); false only when no attempt got past
+ * connecting.
+ */
 export class ApiError extends OrwsError {
   override name = 'ApiError';
   readonly method: string;
   readonly path: string;
   readonly status: number | undefined;
   readonly apiMessage: string | undefined;
+  readonly sent: boolean;
 
-  constructor(
-    message: string,
-    details: { method: string; path: string; status?: number; apiMessage?: string },
-    options?: { cause?: unknown },
-  ) {
+  constructor(message: string, details: ApiErrorDetails, options?: { cause?: unknown }) {
     super(message, options);
     this.method = details.method;
     this.path = details.path;
     this.status = details.status;
     this.apiMessage = details.apiMessage;
+    this.sent = details.sent ?? true;
   }
+}
+
+/**
+ * A create refused because the slug is taken (409, or 400 whose message says the slug
+ * exists). The API layer makes no decision about it: the caller knows whether the
+ * workspace may be its own.
+ */
+export class SlugConflictError extends ApiError {
+  override name = 'SlugConflictError';
+}
+
+/**
+ * A listing that could not be made complete and consistent (pages that disagree, repeat
+ * items or do not add up, even after listing again; or a `total_count` beyond the ceiling).
+ * A partial list is never returned in its place.
+ */
+export class ListingError extends ApiError {
+  override name = 'ListingError';
+}
+
+/** A request stopped by the caller's abort signal: no attempt starts after the signal. */
+export class InterruptedError extends ApiError {
+  override name = 'InterruptedError';
 }
 
 /** A saved plan no longer describes the world: nothing was sent. */

@@ -19,7 +19,7 @@ import {
   type PlanInput as PurePlanInput,
 } from './plan/compute.js';
 import type { Plan } from './plan/types.js';
-import type { Client } from './remote/client.js';
+import type { Client } from './api/client.js';
 import type { Workspace } from './schema/fields.js';
 import { readToolVersion } from './cli/version.js';
 import { UsageError } from './errors.js';
@@ -43,12 +43,19 @@ export {
   createClient,
   checkBaseUrl,
   readManagementKey,
-  isSlugConflict,
+  createTransport,
+  listAllPages,
+  listWorkspaces,
+  getWorkspace,
+  createWorkspace,
+  updateWorkspace,
   MANAGEMENT_KEY_VARIABLE,
   PAGE_LIMIT,
   type Client,
   type ClientOptions,
-} from './remote/index.js';
+  type Transport,
+  type TransportOptions,
+} from './api/index.js';
 export type { Logger } from './log.js';
 
 // Decide.
@@ -87,6 +94,9 @@ export {
   ConfigError,
   UsageError,
   ApiError,
+  SlugConflictError,
+  ListingError,
+  InterruptedError,
   StalePlanError,
   PlanFileError,
   formatIssue,
@@ -94,7 +104,7 @@ export {
   type SourcePosition,
 } from './errors.js';
 
-export { DEFAULT_BASE_URL } from './remote/settings.js';
+export { DEFAULT_BASE_URL } from './api/settings.js';
 
 /** The version of this orws package, as its package.json states it (and plan documents record). */
 export const VERSION: string = readToolVersion();

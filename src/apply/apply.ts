@@ -1,11 +1,11 @@
-import { ApiError, StalePlanError, UnexpectedAnswerError } from '../errors.js';
+import { ApiError, SlugConflictError, StalePlanError, UnexpectedAnswerError } from '../errors.js';
 import { kindOf } from '../kinds/registry.js';
 import type { Api, Kind, KnownWorkspace } from '../kinds/types.js';
 import { describeChange, verifyChange } from '../plan/verify.js';
 import type { Change, KindName, Plan } from '../plan/types.js';
 import { formatValue } from '../render/values.js';
 import type { Workspace } from '../schema/fields.js';
-import { isSlugConflict, outcomeOf } from './outcome.js';
+import { outcomeOf } from './outcome.js';
 
 /** The requests `applyPlan` makes: any API of the kinds' shape will do. */
 export type ApplyClient = Api;
@@ -201,7 +201,11 @@ async function applyChange(
     }
     return { result: resultOf(change, 'applied'), state };
   } catch (error) {
-    if (change.kind === 'workspace' && change.action === 'create' && isSlugConflict(error)) {
+    if (
+      change.kind === 'workspace' &&
+      change.action === 'create' &&
+      error instanceof SlugConflictError
+    ) {
       return explainCreateConflict(change, api, error);
     }
     return reread(change, kind, api, workspace, error, signal);

@@ -24,19 +24,3 @@ export function outcomeOf(error: unknown): {
   }
   return { refused, retryable: true, message };
 }
-
-/**
- * Whether `error` is a create refused because the slug is taken: a POST answered 409, or 400
- * with a message saying the slug exists. During an apply this means the workspace appeared
- * since the plan, or an earlier attempt of the same create landed and its answer was lost.
- */
-export function isSlugConflict(error: unknown): error is ApiError {
-  if (!(error instanceof ApiError) || error.method !== 'POST') return false;
-  if (error.status === 409) return true;
-  const message = error.apiMessage ?? '';
-  return (
-    error.status === 400 &&
-    /slug/i.test(message) &&
-    /exist|taken|already|in use|duplicate|unique/i.test(message)
-  );
-}

@@ -1,4 +1,4 @@
-import { DEFAULT_BASE_URL } from '../remote/settings.js';
+import { DEFAULT_BASE_URL } from '../api/settings.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 
 /** The options every command that talks to the API takes (SPEC §2). */

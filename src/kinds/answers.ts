@@ -40,11 +40,11 @@ export interface ModelsAnswer {
   data: { id: string; canonical_slug: string }[];
 }
 
-export const isBudgetsAnswer = (data: unknown): boolean => validateListBudgetsResponse(data);
-export const isGuardrailAnswer = (data: unknown): boolean => validateGuardrailEnvelope(data);
-export const isMembersPage = (data: unknown): boolean => validateListWorkspaceMembersResponse(data);
-export const isPeoplePage = (data: unknown): boolean =>
-  validateListOrganizationMembersResponse(data);
-export const isModelsAnswer = (data: unknown): boolean => validateListModelsResponse(data);
-export const isMembersChangeAnswer = (data: unknown): boolean =>
-  validateMembersChangeResponse(data);
+export {
+  validateListBudgetsResponse as isBudgetsAnswer,
+  validateGuardrailEnvelope as isGuardrailAnswer,
+  validateListWorkspaceMembersResponse as isMembersPage,
+  validateListOrganizationMembersResponse as isPeoplePage,
+  validateListModelsResponse as isModelsAnswer,
+  validateMembersChangeResponse as isMembersChangeAnswer,
+};

@@ -1,17 +1,11 @@
+import type { TransportRequest } from '../api/transport.js';
 import type { DesiredWorkspace } from '../config/types.js';
+import type { ValidateFunction } from '../schema/generated/validate-response.js';
 import type { Change, FieldChange, KindName } from '../plan/types.js';
 import type { Workspace, WorkspaceFields } from '../schema/fields.js';
 
-/** One request to the API, as a kind's reads and writes make it. */
-export interface ApiRequest {
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-  /** Below the base URL: `/workspaces/{id}/budgets`. */
-  path: string;
-  query?: Record<string, string | number>;
-  json?: unknown;
-  /** Checks the response body; the request rejects when it fails. */
-  validate?: (data: unknown) => boolean;
-}
+/** One request to the API, as a kind's reads and writes make it (path below the base URL). */
+export type ApiRequest = TransportRequest;
 
 /**
  * The API as kinds see it: the workspace calls, and one generic request for the others. Every

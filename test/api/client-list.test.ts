@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import type { Workspace } from '../../src/schema/fields.js';
-import { captureLogs, client, listRequests, sandbox, seeds } from './helpers.js';
+import { ListingError } from '../../src/errors.js';
+import { captureLogs, client, listRequests, rejection, sandbox, seeds } from './helpers.js';
 
 describe('listWorkspaces: paging at the request-count floor', () => {
   test.each([
@@ -85,7 +85,7 @@ describe('listWorkspaces: the account changes while it is listed', () => {
     expect(logs.entries()).toContainEqual(
       expect.objectContaining({
         level: 30,
-        msg: 'the workspaces changed while they were listed; listing again',
+        msg: 'the listing was inconsistent; listing again',
       }),
     );
   });
@@ -108,7 +108,7 @@ describe('listWorkspaces: the account changes while it is listed', () => {
     expect(listRequests(api)).toHaveLength(6);
   });
 
-  test('duplicates are dropped by id; a listing that never settles stops after 3 rounds with a warning', async () => {
+  test('a page that keeps repeating items of another is never trusted: ListingError after 3 rounds, no partial list', async () => {
     const api = await sandbox({ seed: seeds(150) });
     const all = api.workspaces();
     // Page 2 keeps repeating an item of page 1 (as if one was inserted before it), every time.
@@ -121,16 +121,15 @@ describe('listWorkspaces: the account changes while it is listed', () => {
       body: JSON.stringify({ data: all.slice(99, 149), total_count: 150 }),
     });
     const logs = captureLogs('info');
-    const listed = await client(api, { logger: logs.logger }).listWorkspaces();
+    const error = await rejection(client(api, { logger: logs.logger }).listWorkspaces());
 
-    const ids = listed.map((w) => w.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toEqual(all.slice(0, 149).map((w: Workspace) => w.id));
-    expect(listRequests(api)).toHaveLength(3 * 2);
-    const warnings = logs.entries().filter((e) => e.level === 40);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]?.msg).toMatch(
-      /kept changing while they were listed \(3 tries\); using the last listing/,
+    expect(error).toBeInstanceOf(ListingError);
+    expect(error.message).toBe(
+      'the listing of /workspaces could not be made complete and consistent: 1 item(s) appear on more than one page (3 rounds)',
     );
+    expect(listRequests(api)).toHaveLength(3 * 2);
+    expect(
+      logs.entries().filter((e) => e.msg === 'the listing was inconsistent; listing again'),
+    ).toHaveLength(2);
   });
 });

@@ -1,6 +1,6 @@
 import { pino, type Logger } from 'pino';
 import { afterEach } from 'vitest';
-import { createClient, type Client, type ClientOptions } from '../../src/remote/index.js';
+import { createClient, type Client, type ClientOptions, type Clock } from '../../src/api/index.js';
 import {
   startSandbox,
   type RecordedRequest,
@@ -78,4 +78,18 @@ export async function rejection(promise: Promise<unknown>): Promise<Error> {
     throw new Error(`rejected with a non-Error: ${String(error)}`);
   }
   throw new Error('expected a rejection, but the promise resolved');
+}
+
+/** A clock that records each wait and returns at once; `now` stands still, `random` is fixed. */
+export function recordingClock(nowMs = Date.now(), random = 0.5): Clock & { sleeps: number[] } {
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => nowMs,
+    random: () => random,
+    sleep: (ms) => {
+      sleeps.push(ms);
+      return Promise.resolve();
+    },
+  };
 }

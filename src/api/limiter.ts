@@ -14,6 +14,8 @@ export interface Slot {
   release(outcome: SlotOutcome): void;
 }
 
+type Waiter = (epoch: number) => void;
+
 /** A snapshot of the limiter, for logs and tests. */
 export interface LimiterState {
   /** Slots that may be held at once right now: 1 ≤ limit ≤ max. */
@@ -38,7 +40,7 @@ export class AdaptiveLimiter {
   #inFlight = 0;
   /** Bumped at each decrease; a slot remembers the epoch it was granted in. */
   #epoch = 0;
-  readonly #waiters: ((epoch: number) => void)[] = [];
+  readonly #waiters: Waiter[] = [];
 
   constructor(max: number) {
     if (!Number.isInteger(max) || max < 1) {
@@ -58,14 +60,30 @@ export class AdaptiveLimiter {
     };
   }
 
-  /** Waits for a free slot and takes it. */
-  async acquire(): Promise<Slot> {
+  /**
+   * Waits for a free slot and takes it. If `signal` aborts first, the wait is given up (the
+   * waiter leaves the queue, no slot is taken) and the promise rejects with the signal's reason.
+   */
+  async acquire(signal?: AbortSignal): Promise<Slot> {
+    signal?.throwIfAborted();
     let epoch = this.#epoch;
     if (this.#inFlight < this.#limit && this.#waiters.length === 0) {
       this.#inFlight++;
     } else {
       // #dispatch counts the slot and passes the epoch it grants it in, so no one overtakes.
-      epoch = await new Promise<number>((resolve) => this.#waiters.push(resolve));
+      epoch = await new Promise<number>((resolve, reject) => {
+        const waiter: Waiter = (granted) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(granted);
+        };
+        const onAbort = () => {
+          const index = this.#waiters.indexOf(waiter);
+          if (index >= 0) this.#waiters.splice(index, 1);
+          reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        this.#waiters.push(waiter);
+      });
     }
     let released = false;
     return {

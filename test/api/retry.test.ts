@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { decideRetry, readServerDelayMs, type AttemptFailure } from '../../src/remote/retry.js';
+import { decideRetry, readServerDelayMs, type AttemptFailure } from '../../src/api/retry.js';
 
 const NOW = Date.parse('2026-11-28T10:00:00.000Z');
 const policy = { maxRetries: 4, maxWaitMs: 60_000 };

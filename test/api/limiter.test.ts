@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { AdaptiveLimiter, type Slot } from '../../src/remote/limiter.js';
+import { AdaptiveLimiter, type Slot } from '../../src/api/limiter.js';
 
 /** Lets every settled promise's continuations run. */
 const flush = () => new Promise((resolve) => setImmediate(resolve));
@@ -161,6 +161,30 @@ describe('AdaptiveLimiter', () => {
       ),
     );
     expect(peak).toBe(3);
+  });
+
+  test('a waiter whose signal aborts leaves the queue without a slot; the next waiter is served', async () => {
+    const limiter = new AdaptiveLimiter(1);
+    const held = await limiter.acquire();
+    const controller = new AbortController();
+    const given: string[] = [];
+    const aborted = limiter.acquire(controller.signal).then(
+      () => given.push('aborted waiter'),
+      () => given.push('rejected'),
+    );
+    const next = limiter.acquire().then((slot) => {
+      given.push('next');
+      return slot;
+    });
+    expect(limiter.state.waiting).toBe(2);
+    controller.abort();
+    await aborted;
+    expect(limiter.state.waiting).toBe(1);
+    held.release('neutral');
+    (await next).release('neutral');
+    expect(given).toEqual(['rejected', 'next']);
+    expect(limiter.state).toMatchObject({ inFlight: 0, waiting: 0 });
+    await expect(limiter.acquire(controller.signal)).rejects.toThrow();
   });
 
   test.each([0, -1, 1.5, Number.NaN])('refuses a max of %s', (max) => {

@@ -8,8 +8,11 @@ import {
   excerpt,
   formatSeconds,
   readApiMessage,
+  showForeign,
   statusLine,
-} from '../../src/remote/messages.js';
+} from '../../src/api/messages.js';
+
+const SECRET = 'sk-or-v1-"quote\\slash-9d8c7b6a';
 import { workspace } from '../helpers/factories.js';
 
 function firstError(validate: typeof validateListWorkspacesResponse, data: unknown): string {
@@ -19,16 +22,37 @@ function firstError(validate: typeof validateListWorkspacesResponse, data: unkno
 
 describe('excerpt', () => {
   test('quotes short text as is', () => {
-    expect(excerpt('<html>')).toBe('"<html>"');
+    expect(excerpt('<html>', SECRET)).toBe('"<html>"');
   });
   test('cuts at 200 characters and says so', () => {
     const text = 'x'.repeat(500);
-    expect(excerpt(text)).toBe(`"${'x'.repeat(200)}"…`);
+    expect(excerpt(text, SECRET)).toBe(`"${'x'.repeat(200)}"…`);
   });
   test('escapes control characters, so a body cannot drive the terminal', () => {
-    expect(excerpt('a\u001b[31mred\nb\tc\u0000\u009b')).toBe(
+    expect(excerpt('a\u001b[31mred\nb\tc\u0000\u009b', SECRET)).toBe(
       '"a\\u001b[31mred\\nb\\tc\\u0000\\u009b"',
     );
+  });
+  test('scrubs the key before cutting, so a fragment cut at the edge is gone too', () => {
+    const echoed = `${'p'.repeat(166)}authorization: Bearer ${SECRET}`;
+    const shown = excerpt(echoed, SECRET);
+    expect(shown).toContain('[REDACTED]');
+    for (let i = 0; i + 8 <= SECRET.length; i++)
+      expect(shown).not.toContain(SECRET.slice(i, i + 8));
+  });
+});
+
+describe('showForeign', () => {
+  test('cuts a huge message fast and shows no fragment of the key near the cut', () => {
+    const huge = `${'m'.repeat(295)}${SECRET}${'z'.repeat(5_000_000)}`;
+    const started = performance.now();
+    const shown = showForeign(huge, SECRET);
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(shown.length).toBeLessThanOrEqual(301);
+    expect(shown.endsWith('…')).toBe(true);
+    expect(shown).not.toContain(SECRET.slice(0, 5) + SECRET.slice(5, 8));
+    for (let i = 0; i + 8 <= SECRET.length; i++)
+      expect(shown).not.toContain(SECRET.slice(i, i + 8));
   });
 });
 
@@ -80,16 +104,19 @@ describe('describeSchemaError', () => {
 });
 
 describe('readApiMessage, statusLine, formatSeconds', () => {
-  test('reads OpenRouter’s error.message, else an excerpt, else nothing', () => {
-    expect(readApiMessage('{"error":{"code":400,"message":"Invalid slug"}}')).toBe('Invalid slug');
-    expect(readApiMessage('{"error":{"code":400}}')).toBe('"{\\"error\\":{\\"code\\":400}}"');
-    expect(readApiMessage('<h1>Bad gateway</h1>')).toBe('"<h1>Bad gateway</h1>"');
-    expect(readApiMessage('  ')).toBeUndefined();
+  test('reads OpenRouter’s error.message, escaped; any other body is not the API’s message', () => {
+    expect(readApiMessage('{"error":{"code":400,"message":"Invalid slug"}}', SECRET)).toBe(
+      'Invalid slug',
+    );
+    expect(readApiMessage('{"error":{"message":"a\\u001b[2J"}}', SECRET)).toBe('a\\u001b[2J');
+    expect(readApiMessage('{"error":{"code":400}}', SECRET)).toBeUndefined();
+    expect(readApiMessage('<h1>Bad gateway</h1>', SECRET)).toBeUndefined();
+    expect(readApiMessage('  ', SECRET)).toBeUndefined();
   });
   test('fills in a missing reason phrase', () => {
-    expect(statusLine(404, '')).toBe('404 Not Found');
-    expect(statusLine(404, 'Nope')).toBe('404 Nope');
-    expect(statusLine(599, '')).toBe('599');
+    expect(statusLine(404, '', SECRET)).toBe('404 Not Found');
+    expect(statusLine(404, 'Nope', SECRET)).toBe('404 Nope');
+    expect(statusLine(599, '', SECRET)).toBe('599');
   });
   test('formats seconds without noise', () => {
     expect([30_000, 200, 1500, 50, 0].map(formatSeconds)).toEqual([

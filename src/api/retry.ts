@@ -1,7 +1,7 @@
 /**
  * When to retry a failed attempt and how long to wait first. Pure (the clock and the
- * random source are arguments), so every rule is unit-tested; src/remote/client.ts hands
- * the decision to ky through `retry.shouldRetry` and `retry.delay`.
+ * random source are arguments), so every rule is unit-tested; src/api/transport.ts runs
+ * the loop and sleeps on the injected clock.
  *
  * Why not ky's own Retry-After handling: it cannot refuse a wait that is over budget before
  * waiting (its `maxRetryAfter` silently shortens the wait, and the retry then meets the same
@@ -13,8 +13,11 @@
 /** Statuses worth another attempt: the request did not take effect, or may next time. */
 export const RETRY_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
-/** Statuses whose `Retry-After` / `X-RateLimit-Reset` header is obeyed (as ky's `afterStatusCodes`). */
-export const SERVER_DELAY_STATUSES: ReadonlySet<number> = new Set([413, 429, 503]);
+/**
+ * Statuses whose `Retry-After` / `X-RateLimit-Reset` header is obeyed. Only retried statuses
+ * belong here: 413 (a body too large) is final, so its `Retry-After` has nothing to time.
+ */
+export const SERVER_DELAY_STATUSES: ReadonlySet<number> = new Set([429, 503]);
 
 /** The first backoff step; step n waits up to `BASE_DELAY_MS · 2^(n-1)` (ky's default curve). */
 export const BASE_DELAY_MS = 300;
@@ -63,7 +66,7 @@ export function describeFailure(failure: AttemptFailure): string {
  * Decides whether to retry. Retried: `RETRY_STATUSES`, timeouts and network errors, for
  * every method (bodies hold absolute values, so a repeated PATCH or POST does no harm that
  * the caller cannot see: a repeated create meets a slug conflict). The wait is the server's
- * (`Retry-After`, else `X-RateLimit-Reset`) on 413/429/503 when it sends one, else
+ * (`Retry-After`, else `X-RateLimit-Reset`) on 429/503 when it sends one, else
  * exponential backoff with full jitter, clipped to the budget left. A server wait longer
  * than the budget left is not shortened: the request gives up, since retrying early would
  * only meet the same limit.

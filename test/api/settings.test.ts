@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { checkBaseUrl, readManagementKey } from '../../src/remote/index.js';
+import { checkBaseUrl, readManagementKey } from '../../src/api/index.js';
 
 describe('checkBaseUrl', () => {
   test.each([

@@ -1,15 +1,14 @@
 import { describe, expect, test } from 'vitest';
-import { ApiError } from '../../src/errors.js';
-import { isSlugConflict } from '../../src/remote/index.js';
+import { ApiError, SlugConflictError } from '../../src/errors.js';
 import type { MalformedKind } from '../../src/sandbox/index.js';
 import { client, rejection, sandbox, seeds } from './helpers.js';
 
 const LIST = 'GET /api/v1/workspaces?offset=0&limit=100';
 
-/** Every error of src/remote is an ApiError with a cause, and never says "undefined". */
+/** Every error of src/api is an ApiError (or a subclass), and never says "undefined". */
 function expectApiError(error: Error): ApiError {
   expect(error).toBeInstanceOf(ApiError);
-  expect(error.name).toBe('ApiError');
+  expect(error.name).toBe(error.constructor.name);
   expect(error.message).not.toMatch(/undefined/);
   if (!(error instanceof ApiError)) throw error;
   return error;
@@ -29,7 +28,7 @@ describe('HTTP errors become ApiError with method, path, status and OpenRouterâ€
       status: 401,
     });
     expect(error.apiMessage).toBe('Missing Authentication header');
-    expect(error.cause).toBeInstanceOf(Error);
+    expect(error.sent).toBe(true);
   });
 
   test('403 says a management key is needed', async () => {
@@ -95,7 +94,7 @@ describe('HTTP errors become ApiError with method, path, status and OpenRouterâ€
 });
 
 describe('slug conflicts on create are distinguishable', () => {
-  test('409: the status is kept and isSlugConflict says so', async () => {
+  test('409: the status is kept and it is a SlugConflictError', async () => {
     const api = await sandbox({ seed: seeds(1) });
     const error = expectApiError(
       await rejection(client(api).createWorkspace({ slug: 'w-000', name: 'Again' })),
@@ -104,7 +103,7 @@ describe('slug conflicts on create are distinguishable', () => {
       'POST /api/v1/workspaces: 409 Conflict: A workspace with slug "w-000" already exists',
     );
     expect(error.status).toBe(409);
-    expect(isSlugConflict(error)).toBe(true);
+    expect(error).toBeInstanceOf(SlugConflictError);
     expect(api.requests).toHaveLength(1);
   });
 
@@ -118,7 +117,7 @@ describe('slug conflicts on create are distinguishable', () => {
     const error = expectApiError(
       await rejection(client(api).createWorkspace({ slug: 'taken', name: 'Taken' })),
     );
-    expect(isSlugConflict(error)).toBe(true);
+    expect(error).toBeInstanceOf(SlugConflictError);
     expect(error.status).toBe(400);
   });
 
@@ -126,13 +125,12 @@ describe('slug conflicts on create are distinguishable', () => {
     const api = await sandbox({ seed: seeds(1) });
     const remote = client(api);
     const invalid = await rejection(remote.createWorkspace({ slug: 'Bad Slug', name: 'x' }));
-    expect(isSlugConflict(invalid)).toBe(false);
+    expect(invalid).not.toBeInstanceOf(SlugConflictError);
     const [a] = api.workspaces();
     api.add({ slug: 'other', name: 'Other' });
     const patchClash = await rejection(remote.updateWorkspace(a?.id ?? '', { slug: 'other' }));
     expect(expectApiError(patchClash).status).toBe(409);
-    expect(isSlugConflict(patchClash)).toBe(false);
-    expect(isSlugConflict(new Error('409'))).toBe(false);
+    expect(patchClash).not.toBeInstanceOf(SlugConflictError);
   });
 
   test('a conflict after a retry with a workspace that differs from the body is still a conflict', async () => {
@@ -140,7 +138,7 @@ describe('slug conflicts on create are distinguishable', () => {
     api.faults.add({ method: 'POST', status: 503 });
     api.add({ slug: 'contested', name: 'Someone elseâ€™s' });
     const error = await rejection(client(api).createWorkspace({ slug: 'contested', name: 'Mine' }));
-    expect(isSlugConflict(error)).toBe(true);
+    expect(error).toBeInstanceOf(SlugConflictError);
     expect(error.message).toBe(
       'POST /api/v1/workspaces: 409 Conflict: A workspace with slug "contested" already exists (after 2 attempts)',
     );
