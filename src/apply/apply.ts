@@ -228,7 +228,7 @@ async function reread(
   signal: AbortSignal | undefined,
 ): Promise<{ result: ChangeResult; state: unknown }> {
   const outcome = outcomeOf(error);
-  const failed = (message: string, state: unknown = undefined) => ({
+  const failed = (message: string, state?: unknown) => ({
     result: { ...resultOf(change, 'failed', message), retryable: outcome.retryable },
     state,
   });

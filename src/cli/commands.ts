@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
-import { applyPlan, type ApplyClient, type ApplyReport } from '../apply/index.js';
+import { applyPlan, type ApplyReport } from '../apply/index.js';
 import { loadConfig } from '../config/load.js';
 import type { DesiredState } from '../config/types.js';
 import { renderExport } from '../config/export.js';
@@ -224,7 +224,7 @@ async function runApplyPlan(
   let done = 0;
   progress.update(`Applying: 0/${plan.changes.length}`);
   try {
-    report = await applyPlan(plan, client as unknown as ApplyClient, {
+    report = await applyPlan(plan, client, {
       concurrency: options.concurrency,
       verify,
       signal: controller.signal,

@@ -8,7 +8,7 @@ import {
   type PersonItem,
 } from './answers.js';
 import { setsEqual, sortedSet } from './sets.js';
-import type { Api, Kind, KnownWorkspace, PlanContext } from './types.js';
+import type { Kind, KnownWorkspace, PlanContext } from './types.js';
 
 /** A workspace's members, as user ids. */
 export interface MembersState {

@@ -9,7 +9,7 @@ import { workspaceKind } from './workspace.js';
  * Every kind orws manages, in the order a workspace's changes are shown and applied. Adding a
  * kind: write its module (see ./types.ts) and list it here.
  */
-export const KINDS: readonly Kind[] = [workspaceKind];
+export const KINDS: readonly Kind[] = [workspaceKind, budgetsKind, guardrailKind, membersKind];
 
 const byName = new Map<string, Kind>(KINDS.map((kind) => [kind.name, kind]));
 

@@ -21,7 +21,7 @@ export interface Api {
   /** Every item of a paged `{ data, total_count }` listing, each once. */
   listPages<T>(
     path: string,
-    validatePage: (data: unknown) => boolean,
+    validatePage: ValidateFunction,
     idOf: (item: T) => string,
   ): Promise<T[]>;
 }
