@@ -162,17 +162,20 @@ describe('under faults, apply converges or says exactly what was and was not app
       `version: 1\nworkspaces:\n${many.map((w) => `  - slug: ${w.slug}\n    name: new ${w.slug}\n`).join('')}`,
     );
     let sent = false;
-    return runCli(['apply', '-f', file, '--auto-approve', '--concurrency', String(concurrency)], {
-      env: env(),
-      onSpawn: (child) => {
-        child.stdout?.on('data', (chunk: Buffer) => {
-          if (!sent && chunk.toString().includes('): updated')) {
-            sent = true;
-            child.kill(signal);
-          }
-        });
+    return runCli(
+      ['apply', '-f', file, '--auto-approve', '--force', '--concurrency', String(concurrency)],
+      {
+        env: env(),
+        onSpawn: (child) => {
+          child.stdout?.on('data', (chunk: Buffer) => {
+            if (!sent && chunk.toString().includes('): updated')) {
+              sent = true;
+              child.kill(signal);
+            }
+          });
+        },
       },
-    });
+    );
   }
 
   it('SIGINT during apply: no new request, those in flight finish, an account of what was not applied, exit 130', async () => {

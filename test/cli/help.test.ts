@@ -15,6 +15,7 @@ const handlers: CommandHandlers = {
   apply: never,
   export: never,
   schema: never,
+  show: never,
   sandbox: never,
 };
 /** The real command line, to enumerate every command and option the help must show. */
@@ -129,7 +130,7 @@ describe('usage errors: one line on stderr, exit 1, nothing on stdout', () => {
     [
       'a command like nothing',
       ['frobnicate'],
-      "orws: error: unknown command 'frobnicate' (commands: validate, plan, apply, export, schema, sandbox; see 'orws --help')",
+      "orws: error: unknown command 'frobnicate' (commands: validate, plan, apply, show, export, schema, sandbox; see 'orws --help')",
     ],
     [
       'a mistyped option',

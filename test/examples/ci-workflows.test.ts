@@ -44,6 +44,7 @@ async function parseWithOrws(args: string[]): Promise<string> {
     apply: record('apply'),
     export: record('export'),
     schema: record('schema'),
+    show: record('show'),
     sandbox: record('sandbox'),
   };
   const { program } = createProgram(handlers, '0.0.0');
