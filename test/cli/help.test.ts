@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createProgram, type CommandHandlers } from '../../src/cli/program.js';
-import { ROOT, runCli } from '../helpers/cli.js';
+import { ROOT, runOrws } from '../helpers/cli.js';
 
 const VERSION = (
   JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
@@ -30,7 +30,7 @@ const flat = (text: string): string => text.replace(/\s+/g, ' ');
 
 describe('orws --help', () => {
   it('shows usage, every command, examples, exit codes and environment on stdout; exit 0', async () => {
-    const result = await runCli(['--help']);
+    const result = await runOrws(['--help']);
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^Usage: orws <command> \[options\]/);
@@ -46,16 +46,16 @@ describe('orws --help', () => {
 
   it('`orws help` and `orws -h` print the same', async () => {
     const [help, long, short] = await Promise.all([
-      runCli(['help']),
-      runCli(['--help']),
-      runCli(['-h']),
+      runOrws(['help']),
+      runOrws(['--help']),
+      runOrws(['-h']),
     ]);
     expect(help.stdout).toBe(long.stdout);
     expect(short.stdout).toBe(long.stdout);
   });
 
   it('--version prints the package version', async () => {
-    const result = await runCli(['--version']);
+    const result = await runOrws(['--version']);
     expect(result).toMatchObject({ exitCode: 0, stdout: `${VERSION}\n`, stderr: '' });
   });
 });
@@ -67,8 +67,8 @@ describe('orws <command> --help', () => {
       const command = program.commands.find((c) => c.name() === name);
       if (command === undefined) throw new Error(name);
       const [result, viaHelp] = await Promise.all([
-        runCli([name, '--help']),
-        runCli(['help', name]),
+        runOrws([name, '--help']),
+        runOrws(['help', name]),
       ]);
       expect(result.exitCode).toBe(0);
       expect(result.stderr).toBe('');
@@ -100,7 +100,7 @@ describe('orws <command> --help', () => {
 
   it('every command that reaches the API names the key, the base URL variable and the API options', async () => {
     for (const name of ['plan', 'apply', 'export']) {
-      const result = await runCli([name, '--help']);
+      const result = await runOrws([name, '--help']);
       const text = flat(result.stdout);
       expect(text).toContain('OPENROUTER_MANAGEMENT_KEY');
       expect(text).toContain(
@@ -112,7 +112,7 @@ describe('orws <command> --help', () => {
   });
 
   it('plan documents exit code 2 of --detailed-exitcode', async () => {
-    const result = await runCli(['plan', '--help']);
+    const result = await runOrws(['plan', '--help']);
     expect(result.stdout).toMatch(
       /^ {2}2 {2}only with --detailed-exitcode: success and there are changes$/m,
     );
@@ -180,12 +180,12 @@ describe('usage errors: one line on stderr, exit 1, nothing on stdout', () => {
   ];
 
   it.each(cases)('%s', async (_name, args, line) => {
-    const result = await runCli(args);
+    const result = await runOrws(args);
     expect(result).toMatchObject({ exitCode: 1, stdout: '', stderr: `${line}\n` });
   });
 
   it('no command at all shows the help on stderr and exits 1', async () => {
-    const result = await runCli([]);
+    const result = await runOrws([]);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^Usage: orws <command> \[options\]/);
