@@ -191,3 +191,52 @@ describe('usage errors: one line on stderr, exit 1, nothing on stdout', () => {
     expect(result.stderr).toMatch(/^Usage: orws <command> \[options\]/);
   });
 });
+
+describe('help from one table of options', () => {
+  const sections = (text: string): string[] =>
+    text
+      .split('\n')
+      .filter((line) => /^[A-Z][A-Za-z ]+:$/.test(line) || line.startsWith('Usage:'))
+      .map((line) => line.replace(/^Usage:.*/, 'Usage:'));
+
+  it('every command shows its sections in the same order', async () => {
+    const order = [
+      'Usage:',
+      'Arguments:',
+      'Options:',
+      'Safety options:',
+      'API options:',
+      'Output options:',
+      'Examples:',
+      'Exit codes:',
+      'Environment:',
+    ];
+    for (const name of COMMANDS) {
+      const result = await runOrws([name, '--help']);
+      const shown = sections(result.stdout);
+      expect(shown, name).toEqual(order.filter((section) => shown.includes(section)));
+      expect(shown, name).toContain('Examples:');
+      expect(shown, name).toContain('Exit codes:');
+    }
+  });
+
+  it('export reads no config: no "invalid config" in its exit codes; NO_COLOR is listed', async () => {
+    const result = await runOrws(['export', '--help']);
+    expect(result.stdout).not.toContain('invalid config');
+    expect(result.stdout).toMatch(/^ {2}NO_COLOR\s/m);
+  });
+
+  it('sandbox has no --no-color to list', async () => {
+    const result = await runOrws(['sandbox', '--help']);
+    expect(result.stdout).not.toContain('--no-color');
+    expect(result.stdout).toContain('--max-page-size <n>');
+    expect(result.stdout).toContain('--reorder-arrays');
+  });
+
+  it('commands that read a config name invalid config in exit code 1', async () => {
+    for (const name of ['validate', 'plan', 'apply']) {
+      const result = await runOrws([name, '--help']);
+      expect(result.stdout, name).toMatch(/^ {2}1 {2}error: invalid config or usage/m);
+    }
+  });
+});
