@@ -1,6 +1,6 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
-export type { Logger };
+export type { DestinationStream, Logger };
 
 /**
  * Paths pino blanks out wherever they appear in a log object. orws never puts the key or
@@ -20,8 +20,11 @@ const REDACT_PATHS = [
   '*.key',
 ];
 
-/** Creates the logger: JSON lines on stderr (fd 2), at `level`. */
-export function createLogger(level: string): Logger {
+/**
+ * Creates the logger: JSON lines at `level`, to `destination` (default: stderr, fd 2). The CLI
+ * passes its own stderr so that a run in-process logs where its caller reads.
+ */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
       name: 'orws',
@@ -29,7 +32,7 @@ export function createLogger(level: string): Logger {
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
       base: null,
     },
-    pino.destination({ fd: 2, sync: true }),
+    destination ?? pino.destination({ fd: 2, sync: true }),
   );
 }
 

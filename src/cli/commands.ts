@@ -1,111 +1,197 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { dirname, relative, resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
-import { fileURLToPath } from 'node:url';
-import { applyPlan, type ApplyReport } from '../apply/index.js';
+import { lstat, readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { applyPlan, type ApplyReport, type WorkspaceResult } from '../apply/index.js';
 import { loadConfig } from '../config/load.js';
 import type { DesiredState } from '../config/types.js';
 import { renderExport } from '../config/export.js';
 import { ConfigError, OrwsError, PlanFileError, UsageError } from '../errors.js';
-import { createLogger } from '../log.js';
 import { computePlan, parsePlanDocument, type Plan } from '../plan/index.js';
-import { checkBaseUrl, createClient, readManagementKey, type Client } from '../remote/index.js';
+import { checkThresholds } from '../plan/thresholds.js';
+import {
+  checkBaseUrl,
+  createClient,
+  readManagementKey,
+  type Client,
+  type ClientOptions,
+} from '../remote/index.js';
 import { renderApplyJson, renderApplySummary, renderResultLine } from '../render/apply.js';
 import { renderPlanJson } from '../render/json.js';
 import { renderPlanText } from '../render/text.js';
+import { escapeText, foreignText } from '../safe-text.js';
+import type { Interrupt } from './interrupt.js';
+import type { RunContext } from './io.js';
 import type {
   ApplyOptions,
   CommonOptions,
   ExportOptions,
-  FileOptions,
   PlanOptions,
+  ShowOptions,
+  ValidateOptions,
 } from './program.js';
 import { createProgress } from './progress.js';
 import { readToolVersion } from './version.js';
 
 const SCHEMA_FILE = new URL('../../schema/workspaces.schema.json', import.meta.url);
 
-/** The management key, once read: every text orws prints passes through `redact`. */
-let secret: string | undefined;
+/** The `$schema` modeline of an exported config: where `npm install orws` puts the schema. */
+export const EXPORT_SCHEMA_PATH = './node_modules/orws/schema/workspaces.schema.json';
 
-function redact(text: string): string {
-  return secret === undefined || secret === '' ? text : text.split(secret).join('[REDACTED]');
-}
+/** How long the requests in flight get after the first signal before the run stops anyway. */
+export const SIGNAL_GRACE_MS = 1500;
 
-function out(text: string): void {
-  process.stdout.write(redact(text));
-}
+/** The most characters of a foreign error message printed. */
+const FOREIGN_MESSAGE_MAX = 2000;
 
-function err(text: string): void {
-  process.stderr.write(redact(text));
+/** A plan file larger than this is not read back to check whether it may be overwritten. */
+const MAX_PLAN_FILE_BYTES = 256 * 1024 * 1024;
+
+/** One run of one command: its context and its interrupt. */
+export interface CommandRun {
+  context: RunContext;
+  interrupt: Interrupt;
 }
 
 /** Runs a command, mapping every expected error to its message and exit code 1. */
-async function guard(work: () => Promise<number>): Promise<number> {
+async function guard(run: CommandRun, work: () => Promise<number>): Promise<number> {
+  const { context } = run;
   try {
     return await work();
   } catch (error) {
-    if (error instanceof ConfigError) err(`orws: ${error.message}\n`);
-    else if (error instanceof OrwsError) err(`orws: error: ${error.message}\n`);
-    else
-      err(
-        `orws: internal error (please report it): ${error instanceof Error ? error.message : String(error)}\n`,
+    if (error instanceof ConfigError) context.err(`orws: ${error.message}\n`);
+    else if (error instanceof OrwsError) context.err(`orws: error: ${error.message}\n`);
+    else {
+      // Not orws's own words: a library's message may quote anything, the key included.
+      const message = error instanceof Error ? error.message : String(error);
+      context.err(
+        `orws: internal error (please report it): ${foreignText(message, context.key, FOREIGN_MESSAGE_MAX)}\n`,
       );
+    }
     return 1;
   }
 }
 
 /** Escape codes are allowed unless --no-color or NO_COLOR (any non-empty value) says no. */
-function colorAllowed(options: { color: boolean }): boolean {
-  const noColor = process.env.NO_COLOR;
+function isColorAllowed(run: CommandRun, options: { color: boolean }): boolean {
+  const noColor = run.context.io.env.NO_COLOR;
   return options.color && (noColor === undefined || noColor === '');
 }
 
-function useColor(options: { color: boolean }): boolean {
-  return colorAllowed(options) && process.stdout.isTTY;
+function shouldColorStdout(run: CommandRun, options: { color: boolean }): boolean {
+  return isColorAllowed(run, options) && run.context.io.stdout.isTTY === true;
+}
+
+/** A path as the user gave it, against the run's working directory when it has its own. */
+function resolvePath(run: CommandRun, path: string): string {
+  const { cwd } = run.context.io;
+  return cwd === undefined ? path : resolve(cwd, path);
 }
 
 /** Writes a file orws was asked to write; a failure names the file and the reason. */
-async function writeOutput(path: string, text: string): Promise<void> {
+async function writeOutput(run: CommandRun, path: string, text: string): Promise<void> {
   try {
-    await writeFile(path, text);
+    await writeFile(resolvePath(run, path), text);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new UsageError(`cannot write ${path}: ${code}`);
+    const code = (error as NodeJS.ErrnoException).code ?? 'write failed';
+    throw new UsageError(`cannot write ${escapeText(path)}: ${code}`);
   }
 }
 
-interface Connection {
-  baseUrl: string;
-  client: Client;
+/** Whether a file exists at `path` (a dangling link counts: writing would follow it). */
+async function findExisting(
+  run: CommandRun,
+  path: string,
+): Promise<Awaited<ReturnType<typeof lstat>> | undefined> {
+  try {
+    return await lstat(resolvePath(run, path));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Refuses `plan --out FILE` over a file that is not an orws plan document, so that a slip
+ * (`--out workspaces.yaml`) cannot destroy a config. An older plan (any `format_version`) may
+ * be overwritten: that is what `--out` is for.
+ */
+async function assertPlanOutWritable(run: CommandRun, path: string): Promise<void> {
+  const stat = await findExisting(run, path);
+  if (stat === undefined || !stat.isFile()) return;
+  const refuse = (): never => {
+    throw new UsageError(
+      `refusing to overwrite ${escapeText(path)}: it is not an orws plan file. Choose another --out path, or remove the file first.`,
+    );
+  };
+  if (stat.size > MAX_PLAN_FILE_BYTES) refuse();
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(resolvePath(run, path), 'utf8'));
+  } catch {
+    refuse();
+  }
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    !('format_version' in value) ||
+    !('changes' in value) ||
+    !Array.isArray(value.changes)
+  ) {
+    refuse();
+  }
 }
 
 /** Reads the key and checks the base URL before any request; then makes the client. */
-function connect(options: CommonOptions): Connection {
-  secret = readManagementKey(process.env);
+function connect(run: CommandRun, options: CommonOptions): { baseUrl: string; client: Client } {
+  const { context } = run;
+  const key = readManagementKey(context.io.env);
+  context.key = key;
   const baseUrl = checkBaseUrl(options.baseUrl);
-  const progress = createProgress(process.stderr, colorAllowed(options) && process.stderr.isTTY);
-  const client = createClient({
+  const progress = createProgress(
+    context.io.stderr,
+    isColorAllowed(run, options) && context.io.stderr.isTTY === true,
+  );
+  // `signal` stops the client's own retries and waits once the run is interrupted; a client
+  // that does not know the option yet ignores it.
+  const clientOptions: ClientOptions & { signal: AbortSignal } = {
     baseUrl,
-    apiKey: secret,
+    apiKey: key,
     timeoutSeconds: options.timeout,
     concurrency: options.concurrency,
     maxRetries: options.maxRetries,
-    logger: createLogger(options.logLevel),
+    logger: context.createLogger(options.logLevel),
+    signal: run.interrupt.signal,
     onListProgress: (done, total) => {
       progress.update(`Listing workspaces: ${done}/${total} pages`);
       if (done === total) progress.done();
     },
+  };
+  return { baseUrl, client: createClient(clientOptions) };
+}
+
+/** Loads the config, logging at `info` every file of a config directory that was not read. */
+async function loadDesired(
+  run: CommandRun,
+  options: { file: string; logLevel: string },
+): Promise<DesiredState> {
+  const desired = await loadConfig(resolvePath(run, options.file), {
+    isDefault: options.file === 'workspaces.yaml',
   });
-  return { baseUrl, client };
+  if (desired.skipped !== undefined && desired.skipped.length > 0) {
+    const logger = run.context.createLogger(options.logLevel);
+    for (const file of desired.skipped) {
+      logger.info({ file: escapeText(file) }, 'skipped: not a config file (*.yaml, *.yml)');
+    }
+  }
+  return desired;
 }
 
 /** Lists the workspaces and plans the config against them. */
 async function planAgainstRemote(
+  run: CommandRun,
   desired: DesiredState,
   options: CommonOptions & { target: string[] },
 ): Promise<{ plan: Plan; client: Client }> {
-  const { baseUrl, client } = connect(options);
+  const { baseUrl, client } = connect(run, options);
   const current = await client.listWorkspaces();
   const plan = computePlan({
     desired,
@@ -118,131 +204,238 @@ async function planAgainstRemote(
   return { plan, client };
 }
 
+/** The safety limits a plan breaks (see `checkThresholds`); empty with `--force`. */
+function findThresholdBreaches(
+  plan: Plan,
+  options: { force?: boolean; maxUpdatePercent?: number; maxCreatePercent?: number },
+): string[] {
+  if (options.force === true) return [];
+  return checkThresholds(
+    {
+      updates: plan.summary.update,
+      creates: plan.summary.create,
+      managedExisting: plan.summary.update + plan.summary.unchanged,
+    },
+    { maxUpdatePercent: options.maxUpdatePercent, maxCreatePercent: options.maxCreatePercent },
+  );
+}
+
 /** `orws validate`: the config alone; no key needed, no request sent. */
-export function runValidate(options: FileOptions): Promise<number> {
-  return guard(async () => {
-    const desired = await loadConfig(options.file);
+export function runValidate(run: CommandRun, options: ValidateOptions): Promise<number> {
+  return guard(run, async () => {
+    const desired = await loadDesired(run, options);
     const files = desired.files.length === 1 ? '1 file' : `${desired.files.length} files`;
-    out(`The configuration is valid: ${desired.workspaces.length} workspaces in ${files}.\n`);
+    run.context.out(
+      `The configuration is valid: ${desired.workspaces.length} workspaces in ${files}.\n`,
+    );
     return 0;
   });
 }
 
+/** Prints a plan in the chosen format. */
+async function printPlan(
+  run: CommandRun,
+  plan: Plan,
+  format: 'text' | 'json' | 'markdown',
+  options: { color: boolean },
+): Promise<void> {
+  if (format === 'json') run.context.out(renderPlanJson(plan));
+  else if (format === 'markdown') {
+    const { renderPlanMarkdown } = await import('../render/markdown.js');
+    run.context.out(renderPlanMarkdown(plan));
+  } else run.context.out(renderPlanText(plan, { color: shouldColorStdout(run, options) }));
+}
+
 /** `orws plan`: exit 0, or with --detailed-exitcode 0 (no changes) / 2 (changes). */
-export function runPlan(options: PlanOptions): Promise<number> {
-  return guard(async () => {
-    const { plan } = await planAgainstRemote(await loadConfig(options.file), options);
-    if (options.out !== undefined) await writeOutput(options.out, renderPlanJson(plan));
-    if (options.format === 'json') out(renderPlanJson(plan));
-    else if (options.format === 'markdown') {
-      const { renderPlanMarkdown } = await import('../render/markdown.js');
-      out(renderPlanMarkdown(plan));
-    } else out(renderPlanText(plan, { color: useColor(options) }));
+export function runPlan(run: CommandRun, options: PlanOptions): Promise<number> {
+  return guard(run, async () => {
+    if (options.out !== undefined) await assertPlanOutWritable(run, options.out);
+    const { plan } = await planAgainstRemote(run, await loadDesired(run, options), options);
+    if (options.out !== undefined) await writeOutput(run, options.out, renderPlanJson(plan));
+    await printPlan(run, plan, options.format, options);
+    for (const message of findThresholdBreaches(plan, options)) {
+      run.context.err(`orws: warning: apply would refuse this plan: ${message}\n`);
+    }
     return options.detailedExitcode === true && plan.changes.length > 0 ? 2 : 0;
   });
 }
 
+/** `orws show PLANFILE`: a saved plan, rendered; no key, no request. */
+export function runShow(run: CommandRun, planFile: string, options: ShowOptions): Promise<number> {
+  return guard(run, async () => {
+    const plan = await readPlanFile(run, planFile);
+    await printPlan(run, plan, options.format, options);
+    return 0;
+  });
+}
+
 /** `orws apply [PLANFILE]`. */
-export function runApply(planFile: string | undefined, options: ApplyOptions): Promise<number> {
-  return guard(async () => {
-    if (planFile !== undefined) return applySavedPlan(planFile, options);
-    const desired = await loadConfig(options.file);
-    if (options.autoApprove !== true && !process.stdin.isTTY) {
+export function runApply(
+  run: CommandRun,
+  planFile: string | undefined,
+  options: ApplyOptions,
+): Promise<number> {
+  return guard(run, async () => {
+    if (planFile !== undefined) return applySavedPlan(run, planFile, options);
+    const desired = await loadDesired(run, options);
+    const interactive = options.autoApprove !== true;
+    if (interactive && run.context.io.stdin.isTTY !== true) {
       throw new UsageError(
         'refusing to apply: standard input is not a terminal, so nobody can confirm. Pass --auto-approve, or apply a saved plan file. Nothing was sent.',
       );
     }
-    const { plan, client } = await planAgainstRemote(desired, options);
-    const color = useColor(options);
-    if (options.format === 'text') out(renderPlanText(plan, { color }));
+    const { plan, client } = await planAgainstRemote(run, desired, options);
+    if (options.format === 'text') {
+      run.context.out(renderPlanText(plan, { color: shouldColorStdout(run, options) }));
+    }
     if (plan.changes.length === 0) {
-      if (options.format === 'json') out(renderApplyJson(emptyReport(), meta(plan)));
+      if (options.format === 'json') run.context.out(renderApplyJson(emptyReport(), meta(plan)));
       return 0;
     }
-    const interactive = options.autoApprove !== true;
-    if (interactive && !(await confirm())) {
-      err('orws: apply cancelled; nothing was sent.\n');
+    assertWithinThresholds(plan, options);
+    if (interactive && !(await confirm(run))) {
+      run.context.err('orws: apply cancelled; nothing was sent.\n');
       return 1;
     }
     // The world may move while a person reads the plan: after a confirmation, the workspaces
     // the plan touches are re-read and a stale plan is refused, as for a plan file. With
     // --auto-approve nothing waits between the listing and the writes, so nothing is re-read.
-    return runApplyPlan(plan, client, options, interactive);
+    return runApplyPlan(run, plan, client, options, interactive);
   });
 }
 
-async function applySavedPlan(planFile: string, options: ApplyOptions): Promise<number> {
+function assertWithinThresholds(plan: Plan, options: ApplyOptions): void {
+  const breaches = findThresholdBreaches(plan, options);
+  if (breaches.length > 0) {
+    throw new UsageError(`refusing to apply; nothing was sent: ${breaches.join('; ')}`);
+  }
+}
+
+async function readPlanFile(run: CommandRun, planFile: string): Promise<Plan> {
+  let text: string;
+  try {
+    text = await readFile(resolvePath(run, planFile), 'utf8');
+  } catch (error) {
+    throw new PlanFileError(
+      `cannot read plan file ${escapeText(planFile)}: ${(error as NodeJS.ErrnoException).code ?? 'read failed'}`,
+    );
+  }
+  return parsePlanDocument(text, escapeText(planFile));
+}
+
+async function applySavedPlan(
+  run: CommandRun,
+  planFile: string,
+  options: ApplyOptions,
+): Promise<number> {
   if (options.target.length > 0) {
     throw new UsageError(
       '--target cannot be combined with a plan file: the plan file is applied exactly as saved.',
     );
   }
-  let text: string;
-  try {
-    text = await readFile(planFile, 'utf8');
-  } catch (error) {
-    throw new PlanFileError(
-      `cannot read plan file ${planFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
-  }
-  const plan = parsePlanDocument(text, planFile);
-  const { baseUrl, client } = connect(options);
+  const plan = await readPlanFile(run, planFile);
+  assertWithinThresholds(plan, options);
+  const { baseUrl, client } = connect(run, options);
   if (checkBaseUrl(plan.base_url) !== baseUrl) {
     throw new PlanFileError(
-      `${planFile} was made against ${plan.base_url}, not ${baseUrl}; nothing was sent. Set --base-url (or OPENROUTER_BASE_URL) to the plan's, or make a new plan.`,
+      `${escapeText(planFile)} was made against ${escapeText(plan.base_url)}, not ${baseUrl}; nothing was sent. Set --base-url (or OPENROUTER_BASE_URL) to the plan's, or make a new plan.`,
     );
   }
   if (plan.changes.length === 0) {
-    out(
+    run.context.out(
       options.format === 'json'
         ? renderApplyJson(emptyReport(), meta(plan))
         : 'No changes in the plan; nothing to apply.\n',
     );
     return 0;
   }
-  return runApplyPlan(plan, client, options, true);
+  if (options.format === 'text') {
+    run.context.out(renderPlanText(plan, { color: shouldColorStdout(run, options) }) + '\n');
+  }
+  return runApplyPlan(run, plan, client, options, true);
 }
 
 async function runApplyPlan(
+  run: CommandRun,
   plan: Plan,
   client: Client,
   options: ApplyOptions,
   verify: boolean,
 ): Promise<number> {
-  const color = useColor(options);
-  const controller = new AbortController();
-  let signalCode = 0;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    signalCode = signal === 'SIGINT' ? 130 : 143;
-    err(`\norws: ${signal} received: sending no new request, waiting for those in flight.\n`);
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  let report: ApplyReport;
-  const progress = createProgress(process.stderr, colorAllowed(options) && process.stderr.isTTY);
-  let done = 0;
+  const { context, interrupt } = run;
+  const color = shouldColorStdout(run, options);
+  const progress = createProgress(
+    context.io.stderr,
+    isColorAllowed(run, options) && context.io.stderr.isTTY === true,
+  );
+  const results: WorkspaceResult[] = [];
   progress.update(`Applying: 0/${plan.changes.length}`);
+  const applying = applyPlan(plan, client, {
+    concurrency: options.concurrency,
+    verify,
+    signal: interrupt.signal,
+    onResult: (result) => {
+      results.push(result);
+      progress.done();
+      if (options.format === 'text') context.out(renderResultLine(result, color) + '\n');
+      progress.update(`Applying: ${results.length}/${plan.changes.length}`);
+    },
+  });
+  void interrupt.first.then((code) => {
+    progress.done();
+    context.err(
+      `\norws: ${code === 130 ? 'SIGINT' : 'SIGTERM'} received: starting no new change, waiting up to ${SIGNAL_GRACE_MS / 1000} s for those in flight (a second signal stops at once).\n`,
+    );
+  });
+  // After the first signal the requests in flight get a short grace; after the second, none.
+  const stopped = Promise.race([
+    interrupt.first.then(
+      (code) =>
+        new Promise<number>((done) =>
+          setTimeout(() => {
+            done(code);
+          }, SIGNAL_GRACE_MS),
+        ),
+    ),
+    interrupt.second,
+  ]).then((code) => ({ stopped: code }));
+  let outcome: { report: ApplyReport } | { stopped: number };
   try {
-    report = await applyPlan(plan, client, {
-      concurrency: options.concurrency,
-      verify,
-      signal: controller.signal,
-      onResult: (result) => {
-        progress.done();
-        if (options.format === 'text') out(renderResultLine(result, color) + '\n');
-        progress.update(`Applying: ${++done}/${plan.changes.length}`);
-      },
-    });
+    outcome = await Promise.race([applying.then((report) => ({ report })), stopped]);
   } finally {
     progress.done();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
-  if (options.format === 'json') out(renderApplyJson(report, meta(plan)));
-  else out('\n' + renderApplySummary(report, color));
-  if (signalCode !== 0) return signalCode;
+  if ('stopped' in outcome) {
+    applying.catch(() => undefined);
+    context.err(describeStoppedApply(plan, results));
+    return outcome.stopped;
+  }
+  const { report } = outcome;
+  if (options.format === 'json') context.out(renderApplyJson(report, meta(plan)));
+  else context.out('\n' + renderApplySummary(report, color));
+  const code = interrupt.received();
+  if (code !== undefined) return code === 'SIGINT' ? 130 : 143;
   return report.summary.failed + report.summary.not_attempted > 0 ? 1 : 0;
+}
+
+/**
+ * The account of an apply stopped before its requests in flight answered: what is known, and
+ * which workspaces may or may not have been changed (a request sent is not a request undone).
+ */
+function describeStoppedApply(plan: Plan, results: readonly WorkspaceResult[]): string {
+  const count = (status: WorkspaceResult['status']): number =>
+    results.filter((result) => result.status === status).length;
+  const known = new Set(results.map((result) => result.slug));
+  const unknown = plan.changes.filter((change) => !known.has(change.slug)).map((c) => c.slug);
+  const lines = [
+    `orws: apply interrupted: ${count('applied')} applied, ${count('already-applied')} already applied, ${count('failed')} failed, ${count('not-attempted')} not attempted; ${unknown.length} without an answer yet.`,
+  ];
+  if (unknown.length > 0) {
+    lines.push(
+      `  These may or may not have been changed; run \`orws plan\` to see: ${unknown.join(', ')}`,
+    );
+  }
+  return lines.join('\n') + '\n';
 }
 
 function emptyReport(): ApplyReport {
@@ -264,41 +457,79 @@ function meta(plan: Plan): { toolVersion: string; baseUrl: string } {
   return { toolVersion: readToolVersion(), baseUrl: plan.base_url };
 }
 
-async function confirm(): Promise<boolean> {
+/**
+ * Asks for `yes` on the terminal. The end of input (Ctrl-D) is a "no", as is a signal: either
+ * way nothing is sent.
+ */
+async function confirm(run: CommandRun): Promise<boolean> {
+  const { io } = run.context;
+  io.stdout.write(
+    "\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ",
+  );
   // terminal: false leaves echo and line editing to the terminal itself: readline's own
   // editing would write cursor escape codes, even under NO_COLOR or --no-color.
-  const prompt = createInterface({ input: process.stdin, output: process.stdout, terminal: false });
+  const lines = createInterface({ input: io.stdin, terminal: false });
   try {
-    const answer = await prompt.question(
-      "\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ",
-    );
-    return answer.trim() === 'yes';
+    const answer = await new Promise<string | undefined>((resolveAnswer) => {
+      lines.once('line', (line) => {
+        resolveAnswer(line);
+      });
+      lines.once('close', () => {
+        resolveAnswer(undefined);
+      });
+      void run.interrupt.first.then(() => {
+        resolveAnswer(undefined);
+      });
+    });
+    if (answer === undefined) io.stdout.write('\n');
+    return answer?.trim() === 'yes';
   } finally {
-    prompt.close();
+    lines.close();
   }
 }
 
 /** `orws export`: the remote workspaces as a config that plans clean. */
-export function runExport(options: ExportOptions): Promise<number> {
-  return guard(async () => {
-    const { client } = connect(options);
-    const workspaces = await client.listWorkspaces();
-    const target = options.out === undefined ? process.cwd() : dirname(resolve(options.out));
-    const schemaPath = relative(target, fileURLToPath(SCHEMA_FILE)).split('\\').join('/');
-    const text = renderExport(workspaces, schemaPath);
-    if (options.out === undefined) out(text);
+export function runExport(run: CommandRun, options: ExportOptions): Promise<number> {
+  return guard(run, async () => {
+    if (options.out !== undefined && options.force !== true) {
+      if ((await findExisting(run, options.out)) !== undefined) {
+        throw new UsageError(
+          `refusing to overwrite ${escapeText(options.out)}: it exists. Pass --force to replace it.`,
+        );
+      }
+    }
+    const { client } = connect(run, options);
+    let workspaces = await client.listWorkspaces();
+    if (options.target.length > 0) {
+      const wanted = new Set(options.target.map((target) => target.toLowerCase()));
+      workspaces = workspaces.filter(
+        (workspace) => wanted.has(workspace.slug) || wanted.has(workspace.id.toLowerCase()),
+      );
+      const missing = new Set(wanted);
+      for (const workspace of workspaces) {
+        missing.delete(workspace.slug);
+        missing.delete(workspace.id.toLowerCase());
+      }
+      if (missing.size > 0) {
+        throw new UsageError(
+          `--target names no workspace of the account: ${[...missing].map((name) => escapeText(name)).join(', ')}; nothing was written.`,
+        );
+      }
+    }
+    const text = renderExport(workspaces, options.schemaUrl ?? EXPORT_SCHEMA_PATH);
+    if (options.out === undefined) run.context.out(text);
     else {
-      await writeOutput(options.out, text);
-      err(`Exported ${workspaces.length} workspaces to ${options.out}.\n`);
+      await writeOutput(run, options.out, text);
+      run.context.err(`Exported ${workspaces.length} workspaces to ${escapeText(options.out)}.\n`);
     }
     return 0;
   });
 }
 
 /** `orws schema`: the JSON Schema file shipped with orws, as it is. */
-export function runSchema(): Promise<number> {
-  return guard(async () => {
-    out(await readFile(SCHEMA_FILE, 'utf8'));
+export function runSchema(run: CommandRun): Promise<number> {
+  return guard(run, async () => {
+    run.context.out(await readFile(SCHEMA_FILE, 'utf8'));
     return 0;
   });
 }

@@ -1,3 +1,5 @@
+import type { CliOutput } from './io.js';
+
 /** A one-line progress indicator on a terminal's stderr; silent when not enabled. */
 export interface Progress {
   update(text: string): void;
@@ -8,7 +10,7 @@ export interface Progress {
  * Progress is drawn with a carriage return and an erase-line code, so it is enabled only on a
  * TTY that may show escape codes (not with NO_COLOR or --no-color).
  */
-export function createProgress(stream: NodeJS.WriteStream, enabled: boolean): Progress {
+export function createProgress(stream: CliOutput, enabled: boolean): Progress {
   let shown = false;
   return {
     update(text) {

@@ -1,49 +1,73 @@
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { foreignText } from '../safe-text.js';
 import { parseFaults, startSandbox, type FaultRule } from '../sandbox/index.js';
+import type { CommandRun } from './commands.js';
 import type { SandboxOptions } from './program.js';
 
+/** The key the ready line suggests: the sandbox takes any non-empty one. */
+export const SANDBOX_KEY = 'sandbox-key';
+
+/** The most characters of a library's error message printed. */
+const MESSAGE_MAX = 500;
+
 /**
- * `orws sandbox`: serves the local API until SIGINT or SIGTERM, printing its base URL (the
- * line scripts wait for) when it is ready.
+ * `orws sandbox`: serves the local API until SIGINT or SIGTERM, printing its base URL and a
+ * line that pastes into a shell (the lines scripts wait for) when it is ready.
  */
-export async function runSandbox(options: SandboxOptions): Promise<number> {
+export async function runSandbox(run: CommandRun, options: SandboxOptions): Promise<number> {
+  const { context } = run;
+  const cwd = context.io.cwd;
+  const path = (file: string): string => (cwd === undefined ? file : resolve(cwd, file));
   let faults: { latencyMs?: number; rules: FaultRule[] } = { rules: [] };
   try {
     if (options.faults !== undefined) {
-      const text = await readFile(options.faults, 'utf8');
+      const text = await readFile(path(options.faults), 'utf8');
       faults = parseFaults(JSON.parse(text) as unknown, options.faults);
     }
   } catch (error) {
-    process.stderr.write(
-      `orws: error: ${new UsageError(`cannot use --faults ${options.faults ?? ''}: ${(error as Error).message}`).message}\n`,
+    const message = foreignText((error as Error).message, undefined, MESSAGE_MAX);
+    context.err(
+      `orws: error: ${new UsageError(`cannot use --faults ${foreignText(options.faults ?? '', undefined, MESSAGE_MAX)}: ${message}`).message}\n`,
     );
     return 1;
   }
   const latencyMs = options.latency ?? faults.latencyMs;
+  // The sandbox options this orws may not know yet are passed as they are; an older sandbox
+  // ignores them.
+  const sandboxOptions: Parameters<typeof startSandbox>[0] & {
+    maxPageSize?: number;
+    reorderArrays?: boolean;
+  } = {
+    port: options.port,
+    faults: faults.rules,
+    ...(options.state === undefined ? {} : { stateFile: path(options.state) }),
+    ...(latencyMs === undefined ? {} : { latencyMs }),
+    ...(options.maxPageSize === undefined ? {} : { maxPageSize: options.maxPageSize }),
+    ...(options.reorderArrays === true ? { reorderArrays: true } : {}),
+  };
   let sandbox;
   try {
-    sandbox = await startSandbox({
-      port: options.port,
-      faults: faults.rules,
-      ...(options.state === undefined ? {} : { stateFile: options.state }),
-      ...(latencyMs === undefined ? {} : { latencyMs }),
-    });
+    sandbox = await startSandbox(sandboxOptions);
   } catch (error) {
-    process.stderr.write(`orws: error: cannot start the sandbox: ${(error as Error).message}\n`);
+    context.err(
+      `orws: error: cannot start the sandbox: ${foreignText((error as Error).message, undefined, MESSAGE_MAX)}\n`,
+    );
     return 1;
   }
-  process.stdout.write(
+  context.out(
     `orws sandbox serving ${sandbox.baseUrl}\n` +
-      `  export OPENROUTER_BASE_URL=${sandbox.baseUrl} OPENROUTER_MANAGEMENT_KEY=<any non-empty key>\n`,
+      `  export OPENROUTER_BASE_URL=${sandbox.baseUrl} OPENROUTER_MANAGEMENT_KEY=${SANDBOX_KEY}\n`,
   );
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+  const signal = await new Promise<string>((done) => {
+    void run.interrupt.first.then((code) => {
+      done(code === 130 ? 'SIGINT' : 'SIGTERM');
+    });
   });
   await sandbox.close();
-  process.stdout.write(
-    `orws sandbox stopped (${signal})${options.state === undefined ? '' : `; state saved to ${options.state}`}\n`,
+  context.out(
+    `orws sandbox stopped (${signal})${options.state === undefined ? '' : `; state saved to ${foreignText(options.state, undefined, MESSAGE_MAX)}`}\n`,
   );
   return 0;
 }

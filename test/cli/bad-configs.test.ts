@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { ROOT, TEST_KEY, runCli, sandboxEnv } from '../helpers/cli.js';
+import { ROOT, TEST_KEY, runOrws, sandboxEnv } from '../helpers/cli.js';
 
 const FIXTURES = join(ROOT, 'test/fixtures/config');
 const bad = readdirSync(FIXTURES).filter((name) => name.startsWith('bad-'));
@@ -35,7 +35,7 @@ describe('every bad config, through the CLI', () => {
   // One `orws plan` per fixture would spawn 80 processes; a plan of the whole folder reads
   // every file and must report every file's issues in one run, and still send nothing.
   it('plan on the folder of them reports each at FILE:LINE:COL, exits 1 and sends no request', async () => {
-    const result = await runCli(['plan', '-f', FIXTURES, '--log-level', 'trace'], {
+    const result = await runOrws(['plan', '-f', FIXTURES, '--log-level', 'trace'], {
       env: sandboxEnv(sandbox.baseUrl),
     });
     expect(result.exitCode).toBe(1);
@@ -55,7 +55,7 @@ describe('every bad config, through the CLI', () => {
 
   it('validate names the file alone too, with no key set and no request', async () => {
     const name = 'bad-unknown-key.yaml';
-    const result = await runCli(['validate', '-f', join(FIXTURES, name)]);
+    const result = await runOrws(['validate', '-f', join(FIXTURES, name)]);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain(
       `${join(FIXTURES, name)}:5:5: unknown key "descripton" (did you mean "description"?)`,

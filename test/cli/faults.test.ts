@@ -2,12 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CliSignal } from '../../src/cli/run.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import {
   EXAMPLE,
   exampleSeed,
   TEST_KEY,
-  runCli,
+  runOrws,
   sandboxEnv,
   type CliResult,
 } from '../helpers/cli.js';
@@ -34,7 +35,7 @@ function expectNoLeak(result: CliResult): void {
 }
 
 async function converges(): Promise<void> {
-  const plan = await runCli(['plan', '-f', EXAMPLE, '--detailed-exitcode'], { env: env() });
+  const plan = await runOrws(['plan', '-f', EXAMPLE, '--detailed-exitcode'], { env: env() });
   expect(plan.exitCode).toBe(0);
 }
 
@@ -47,9 +48,12 @@ describe('under faults, apply converges or says exactly what was and was not app
       retryAfter: 1,
       times: 1,
     });
-    const result = await runCli(['apply', '-f', EXAMPLE, '--auto-approve', '--log-level', 'info'], {
-      env: env(),
-    });
+    const result = await runOrws(
+      ['apply', '-f', EXAMPLE, '--auto-approve', '--log-level', 'info'],
+      {
+        env: env(),
+      },
+    );
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toMatch(/"level":30.*retry|retry.*"level":30/i);
     expectNoLeak(result);
@@ -59,7 +63,7 @@ describe('under faults, apply converges or says exactly what was and was not app
   it('503 on a PATCH and a dropped connection on the POST are retried; nothing lost', async () => {
     sandbox.faults.add({ method: 'PATCH', path: '/workspaces/*', status: 503, times: 1 });
     sandbox.faults.add({ method: 'POST', path: '/workspaces', drop: true, times: 1 });
-    const result = await runCli(
+    const result = await runOrws(
       ['apply', '-f', EXAMPLE, '--auto-approve', '--log-level', 'trace'],
       { env: env() },
     );
@@ -71,7 +75,7 @@ describe('under faults, apply converges or says exactly what was and was not app
 
   it('a timeout is retried', async () => {
     sandbox.faults.add({ method: 'PATCH', path: '/workspaces/*', delayMs: 3000, times: 1 });
-    const result = await runCli(['apply', '-f', EXAMPLE, '--auto-approve', '--timeout', '0.5'], {
+    const result = await runOrws(['apply', '-f', EXAMPLE, '--auto-approve', '--timeout', '0.5'], {
       env: env(),
     });
     expect(result.exitCode).toBe(0);
@@ -80,7 +84,7 @@ describe('under faults, apply converges or says exactly what was and was not app
 
   it('a body that is not JSON: an error naming the request with an excerpt, no stack trace, nothing written', async () => {
     sandbox.faults.add({ method: 'GET', path: '/workspaces', malformed: 'not-json', times: 0 });
-    const result = await runCli(['apply', '-f', EXAMPLE, '--auto-approve'], { env: env() });
+    const result = await runOrws(['apply', '-f', EXAMPLE, '--auto-approve'], { env: env() });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/GET \S*\/workspaces/);
     expectNoLeak(result);
@@ -90,7 +94,7 @@ describe('under faults, apply converges or says exactly what was and was not app
   for (const kind of ['wrong-shape', 'missing-fields', 'truncated'] as const) {
     it(`a ${kind} list response is refused with a clear error`, async () => {
       sandbox.faults.add({ method: 'GET', path: '/workspaces', malformed: kind, times: 0 });
-      const result = await runCli(['plan', '-f', EXAMPLE], { env: env() });
+      const result = await runOrws(['plan', '-f', EXAMPLE], { env: env() });
       expect(result.exitCode).toBe(1);
       expect(result.stderr).toMatch(/GET \S*\/workspaces/);
       expectNoLeak(result);
@@ -105,7 +109,7 @@ describe('under faults, apply converges or says exactly what was and was not app
       status: 500,
       times: 0,
     });
-    const result = await runCli(
+    const result = await runOrws(
       ['apply', '-f', EXAMPLE, '--auto-approve', '--max-retries', '1', '--format', 'json'],
       {
         env: env(),
@@ -122,7 +126,7 @@ describe('under faults, apply converges or says exactly what was and was not app
     expect(failed?.error).toMatch(/500/);
     expect(failed?.error).toMatch(/2 attempts/);
     sandbox.faults.clear();
-    const rerun = await runCli(['apply', '-f', EXAMPLE, '--auto-approve'], { env: env() });
+    const rerun = await runOrws(['apply', '-f', EXAMPLE, '--auto-approve'], { env: env() });
     expect(rerun.exitCode).toBe(0);
     await converges();
   });
@@ -137,7 +141,7 @@ describe('under faults, apply converges or says exactly what was and was not app
       body: JSON.stringify({ data: production }),
       times: 0,
     });
-    const result = await runCli(['apply', '-f', EXAMPLE, '--auto-approve'], { env: env() });
+    const result = await runOrws(['apply', '-f', EXAMPLE, '--auto-approve'], { env: env() });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain(
       'did not converge: default_text_model is "openai/gpt-4o", wanted "anthropic/claude-sonnet-4"',
@@ -150,7 +154,7 @@ describe('under faults, apply converges or says exactly what was and was not app
    */
   async function interruptedApply(
     count: number,
-    signal: NodeJS.Signals,
+    signal: CliSignal,
     concurrency: number,
   ): Promise<CliResult> {
     const many = Array.from({ length: count }, (_, i) => ({ slug: `ws-${i}`, name: `old ${i}` }));
@@ -162,17 +166,18 @@ describe('under faults, apply converges or says exactly what was and was not app
       `version: 1\nworkspaces:\n${many.map((w) => `  - slug: ${w.slug}\n    name: new ${w.slug}\n`).join('')}`,
     );
     let sent = false;
-    return runCli(['apply', '-f', file, '--auto-approve', '--concurrency', String(concurrency)], {
-      env: env(),
-      onSpawn: (child) => {
-        child.stdout?.on('data', (chunk: Buffer) => {
-          if (!sent && chunk.toString().includes('): updated')) {
+    return runOrws(
+      ['apply', '-f', file, '--auto-approve', '--force', '--concurrency', String(concurrency)],
+      {
+        env: env(),
+        onStdout: (text, send) => {
+          if (!sent && text.includes('): updated')) {
             sent = true;
-            child.kill(signal);
+            send(signal);
           }
-        });
+        },
       },
-    });
+    );
   }
 
   it('SIGINT during apply: no new request, those in flight finish, an account of what was not applied, exit 130', async () => {

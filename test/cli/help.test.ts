@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createProgram, type CommandHandlers } from '../../src/cli/program.js';
-import { ROOT, runCli } from '../helpers/cli.js';
+import { ROOT, runOrws } from '../helpers/cli.js';
 
 const VERSION = (
   JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
@@ -15,6 +15,7 @@ const handlers: CommandHandlers = {
   apply: never,
   export: never,
   schema: never,
+  show: never,
   sandbox: never,
 };
 /** The real command line, to enumerate every command and option the help must show. */
@@ -29,7 +30,7 @@ const flat = (text: string): string => text.replace(/\s+/g, ' ');
 
 describe('orws --help', () => {
   it('shows usage, every command, examples, exit codes and environment on stdout; exit 0', async () => {
-    const result = await runCli(['--help']);
+    const result = await runOrws(['--help']);
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^Usage: orws <command> \[options\]/);
@@ -45,16 +46,16 @@ describe('orws --help', () => {
 
   it('`orws help` and `orws -h` print the same', async () => {
     const [help, long, short] = await Promise.all([
-      runCli(['help']),
-      runCli(['--help']),
-      runCli(['-h']),
+      runOrws(['help']),
+      runOrws(['--help']),
+      runOrws(['-h']),
     ]);
     expect(help.stdout).toBe(long.stdout);
     expect(short.stdout).toBe(long.stdout);
   });
 
   it('--version prints the package version', async () => {
-    const result = await runCli(['--version']);
+    const result = await runOrws(['--version']);
     expect(result).toMatchObject({ exitCode: 0, stdout: `${VERSION}\n`, stderr: '' });
   });
 });
@@ -66,8 +67,8 @@ describe('orws <command> --help', () => {
       const command = program.commands.find((c) => c.name() === name);
       if (command === undefined) throw new Error(name);
       const [result, viaHelp] = await Promise.all([
-        runCli([name, '--help']),
-        runCli(['help', name]),
+        runOrws([name, '--help']),
+        runOrws(['help', name]),
       ]);
       expect(result.exitCode).toBe(0);
       expect(result.stderr).toBe('');
@@ -99,7 +100,7 @@ describe('orws <command> --help', () => {
 
   it('every command that reaches the API names the key, the base URL variable and the API options', async () => {
     for (const name of ['plan', 'apply', 'export']) {
-      const result = await runCli([name, '--help']);
+      const result = await runOrws([name, '--help']);
       const text = flat(result.stdout);
       expect(text).toContain('OPENROUTER_MANAGEMENT_KEY');
       expect(text).toContain(
@@ -111,7 +112,7 @@ describe('orws <command> --help', () => {
   });
 
   it('plan documents exit code 2 of --detailed-exitcode', async () => {
-    const result = await runCli(['plan', '--help']);
+    const result = await runOrws(['plan', '--help']);
     expect(result.stdout).toMatch(
       /^ {2}2 {2}only with --detailed-exitcode: success and there are changes$/m,
     );
@@ -129,7 +130,7 @@ describe('usage errors: one line on stderr, exit 1, nothing on stdout', () => {
     [
       'a command like nothing',
       ['frobnicate'],
-      "orws: error: unknown command 'frobnicate' (commands: validate, plan, apply, export, schema, sandbox; see 'orws --help')",
+      "orws: error: unknown command 'frobnicate' (commands: validate, plan, apply, show, export, schema, sandbox; see 'orws --help')",
     ],
     [
       'a mistyped option',
@@ -179,14 +180,63 @@ describe('usage errors: one line on stderr, exit 1, nothing on stdout', () => {
   ];
 
   it.each(cases)('%s', async (_name, args, line) => {
-    const result = await runCli(args);
+    const result = await runOrws(args);
     expect(result).toMatchObject({ exitCode: 1, stdout: '', stderr: `${line}\n` });
   });
 
   it('no command at all shows the help on stderr and exits 1', async () => {
-    const result = await runCli([]);
+    const result = await runOrws([]);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^Usage: orws <command> \[options\]/);
+  });
+});
+
+describe('help from one table of options', () => {
+  const sections = (text: string): string[] =>
+    text
+      .split('\n')
+      .filter((line) => /^[A-Z][A-Za-z ]+:$/.test(line) || line.startsWith('Usage:'))
+      .map((line) => line.replace(/^Usage:.*/, 'Usage:'));
+
+  it('every command shows its sections in the same order', async () => {
+    const order = [
+      'Usage:',
+      'Arguments:',
+      'Options:',
+      'Safety options:',
+      'API options:',
+      'Output options:',
+      'Examples:',
+      'Exit codes:',
+      'Environment:',
+    ];
+    for (const name of COMMANDS) {
+      const result = await runOrws([name, '--help']);
+      const shown = sections(result.stdout);
+      expect(shown, name).toEqual(order.filter((section) => shown.includes(section)));
+      expect(shown, name).toContain('Examples:');
+      expect(shown, name).toContain('Exit codes:');
+    }
+  });
+
+  it('export reads no config: no "invalid config" in its exit codes; NO_COLOR is listed', async () => {
+    const result = await runOrws(['export', '--help']);
+    expect(result.stdout).not.toContain('invalid config');
+    expect(result.stdout).toMatch(/^ {2}NO_COLOR\s/m);
+  });
+
+  it('sandbox has no --no-color to list', async () => {
+    const result = await runOrws(['sandbox', '--help']);
+    expect(result.stdout).not.toContain('--no-color');
+    expect(result.stdout).toContain('--max-page-size <n>');
+    expect(result.stdout).toContain('--reorder-arrays');
+  });
+
+  it('commands that read a config name invalid config in exit code 1', async () => {
+    for (const name of ['validate', 'plan', 'apply']) {
+      const result = await runOrws([name, '--help']);
+      expect(result.stdout, name).toMatch(/^ {2}1 {2}error: invalid config or usage/m);
+    }
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { EXAMPLE, exampleSeed, TEST_KEY, runCli, sandboxEnv } from '../helpers/cli.js';
+import { EXAMPLE, exampleSeed, TEST_KEY, runOrws, sandboxEnv } from '../helpers/cli.js';
 
 const seed = exampleSeed();
 
@@ -40,7 +40,7 @@ function config(text: string): string {
 
 describe('orws plan', () => {
   it('shows the drift of the example, sends no write, and exits 0', async () => {
-    const result = await runCli(['plan', '-f', EXAMPLE], { env: sandboxEnv(sandbox.baseUrl) });
+    const result = await runOrws(['plan', '-f', EXAMPLE], { env: sandboxEnv(sandbox.baseUrl) });
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain(
@@ -55,7 +55,7 @@ describe('orws plan', () => {
   });
 
   it('--format json prints the plan document with exact bodies', async () => {
-    const result = await runCli(['plan', '-f', EXAMPLE, '--format', 'json'], {
+    const result = await runOrws(['plan', '-f', EXAMPLE, '--format', 'json'], {
       env: sandboxEnv(sandbox.baseUrl),
     });
     expect(result.exitCode).toBe(0);
@@ -73,17 +73,17 @@ describe('orws plan', () => {
 
   it('--detailed-exitcode exits 2 on changes and 0 without', async () => {
     const env = sandboxEnv(sandbox.baseUrl);
-    expect((await runCli(['plan', '-f', EXAMPLE, '--detailed-exitcode'], { env })).exitCode).toBe(
+    expect((await runOrws(['plan', '-f', EXAMPLE, '--detailed-exitcode'], { env })).exitCode).toBe(
       2,
     );
     const clean = config('version: 1\nworkspaces:\n  - slug: research\n    name: Research\n');
-    expect((await runCli(['plan', '-f', clean, '--detailed-exitcode'], { env })).exitCode).toBe(0);
-    expect((await runCli(['plan', '-f', clean], { env })).exitCode).toBe(0);
+    expect((await runOrws(['plan', '-f', clean, '--detailed-exitcode'], { env })).exitCode).toBe(0);
+    expect((await runOrws(['plan', '-f', clean], { env })).exitCode).toBe(0);
   });
 
   it('an invalid config sends no request at all and names the place', async () => {
     const file = config('version: 1\nworkspaces:\n  - slug: research\n    descripton: x\n');
-    const result = await runCli(['plan', '-f', file], { env: sandboxEnv(sandbox.baseUrl) });
+    const result = await runOrws(['plan', '-f', file], { env: sandboxEnv(sandbox.baseUrl) });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain(`${file}:4:5:`);
     expect(result.stderr).toContain('did you mean "description"');
@@ -92,7 +92,7 @@ describe('orws plan', () => {
   });
 
   it('a missing key sends no request and says which variable to set', async () => {
-    const result = await runCli(['plan', '-f', EXAMPLE], {
+    const result = await runOrws(['plan', '-f', EXAMPLE], {
       env: { OPENROUTER_BASE_URL: sandbox.baseUrl },
     });
     expect(result.exitCode).toBe(1);
@@ -101,7 +101,7 @@ describe('orws plan', () => {
   });
 
   it('refuses http:// to a host that is not loopback, before any request', async () => {
-    const result = await runCli(
+    const result = await runOrws(
       ['plan', '-f', EXAMPLE, '--base-url', 'http://example.com/api/v1'],
       {
         env: { OPENROUTER_MANAGEMENT_KEY: TEST_KEY },
@@ -112,7 +112,7 @@ describe('orws plan', () => {
   });
 
   it('--target limits the plan', async () => {
-    const result = await runCli(
+    const result = await runOrws(
       ['plan', '-f', EXAMPLE, '--target', 'production', '--format', 'json'],
       {
         env: sandboxEnv(sandbox.baseUrl),
@@ -126,7 +126,7 @@ describe('orws plan', () => {
 describe('orws apply', () => {
   it('sends exactly the planned bodies, then plan shows no changes (convergence)', async () => {
     const env = sandboxEnv(sandbox.baseUrl);
-    const result = await runCli(['apply', '-f', EXAMPLE, '--auto-approve'], { env });
+    const result = await runOrws(['apply', '-f', EXAMPLE, '--auto-approve'], { env });
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     const production = sandbox.workspaces().find((w) => w.slug === 'production');
@@ -151,14 +151,14 @@ describe('orws apply', () => {
     expect(result.stdout).toContain('Apply complete: 3 applied');
 
     sandbox.clearRequests();
-    const again = await runCli(['plan', '-f', EXAMPLE, '--detailed-exitcode'], { env });
+    const again = await runOrws(['plan', '-f', EXAMPLE, '--detailed-exitcode'], { env });
     expect(again.exitCode).toBe(0);
     expect(again.stdout).toContain('No changes.');
     expect(writes()).toEqual([]);
   });
 
   it('off a terminal, without --auto-approve, refuses and sends nothing', async () => {
-    const result = await runCli(['apply', '-f', EXAMPLE], { env: sandboxEnv(sandbox.baseUrl) });
+    const result = await runOrws(['apply', '-f', EXAMPLE], { env: sandboxEnv(sandbox.baseUrl) });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('--auto-approve');
     expect(sandbox.requests).toEqual([]);
@@ -166,7 +166,7 @@ describe('orws apply', () => {
 
   it('never touches an unmanaged workspace', async () => {
     const before = sandbox.workspaces().find((w) => w.slug === 'sandbox');
-    await runCli(['apply', '-f', EXAMPLE, '--auto-approve'], { env: sandboxEnv(sandbox.baseUrl) });
+    await runOrws(['apply', '-f', EXAMPLE, '--auto-approve'], { env: sandboxEnv(sandbox.baseUrl) });
     expect(sandbox.workspaces().find((w) => w.slug === 'sandbox')).toEqual(before);
     expect(sandbox.requests.filter((r) => r.path.endsWith(before?.id ?? '-'))).toEqual([]);
   });
@@ -180,7 +180,7 @@ describe('orws apply', () => {
       body: '{"error":{"code":400,"message":"Invalid request parameters"}}',
     });
     const env = { ...sandboxEnv(sandbox.baseUrl) };
-    const result = await runCli(
+    const result = await runOrws(
       ['apply', '-f', EXAMPLE, '--auto-approve', '--concurrency', '1', '--max-retries', '0'],
       { env },
     );
@@ -189,15 +189,15 @@ describe('orws apply', () => {
     expect(result.stdout).toContain(
       'Apply incomplete: 2 applied, 0 already applied, 1 failed, 0 not attempted.',
     );
-    const rerun = await runCli(['apply', '-f', EXAMPLE, '--auto-approve'], { env });
+    const rerun = await runOrws(['apply', '-f', EXAMPLE, '--auto-approve'], { env });
     expect(rerun.exitCode).toBe(0);
     expect(rerun.stdout).toContain('Apply complete: 1 applied');
-    const final = await runCli(['plan', '-f', EXAMPLE, '--detailed-exitcode'], { env });
+    const final = await runOrws(['plan', '-f', EXAMPLE, '--detailed-exitcode'], { env });
     expect(final.exitCode).toBe(0);
   });
 
   it('--target limits apply to the named workspaces', async () => {
-    const result = await runCli(
+    const result = await runOrws(
       ['apply', '-f', EXAMPLE, '--auto-approve', '--target', 'production'],
       {
         env: sandboxEnv(sandbox.baseUrl),
@@ -211,7 +211,7 @@ describe('orws apply', () => {
   });
 
   it('apply --format json writes one result document', async () => {
-    const result = await runCli(['apply', '-f', EXAMPLE, '--auto-approve', '--format', 'json'], {
+    const result = await runOrws(['apply', '-f', EXAMPLE, '--auto-approve', '--format', 'json'], {
       env: sandboxEnv(sandbox.baseUrl),
     });
     expect(result.exitCode).toBe(0);
@@ -233,13 +233,13 @@ describe('the management key', () => {
     const env = sandboxEnv(sandbox.baseUrl);
     sandbox.faults.add({ method: 'PATCH', path: '/workspaces/*', status: 500, times: 0 });
     const runs = await Promise.all([
-      runCli(['plan', '-f', EXAMPLE, '--log-level', 'trace'], { env }),
-      runCli(
+      runOrws(['plan', '-f', EXAMPLE, '--log-level', 'trace'], { env }),
+      runOrws(
         ['apply', '-f', EXAMPLE, '--auto-approve', '--log-level', 'trace', '--max-retries', '1'],
         { env },
       ),
-      runCli(['export', '--log-level', 'trace'], { env }),
-      runCli(
+      runOrws(['export', '--log-level', 'trace'], { env }),
+      runOrws(
         ['plan', '-f', EXAMPLE, '--log-level', 'trace', '--base-url', 'http://127.0.0.1:1/api/v1'],
         {
           env: { OPENROUTER_MANAGEMENT_KEY: TEST_KEY },

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { EXAMPLE, exampleSeed, TEST_KEY, runCli, sandboxEnv } from '../helpers/cli.js';
+import { EXAMPLE, exampleSeed, TEST_KEY, runOrws, sandboxEnv } from '../helpers/cli.js';
 
 const seed = exampleSeed();
 
@@ -25,14 +25,14 @@ const env = () => sandboxEnv(sandbox.baseUrl);
 const writes = () => sandbox.requests.filter((r) => r.method !== 'GET');
 
 async function savePlan(): Promise<void> {
-  const result = await runCli(['plan', '-f', EXAMPLE, '--out', planFile], { env: env() });
+  const result = await runOrws(['plan', '-f', EXAMPLE, '--out', planFile], { env: env() });
   expect(result.exitCode).toBe(0);
   sandbox.clearRequests();
 }
 
 describe('plan --out', () => {
   it('writes the same document --format json prints, without the key', async () => {
-    const result = await runCli(['plan', '-f', EXAMPLE, '--out', planFile, '--format', 'json'], {
+    const result = await runOrws(['plan', '-f', EXAMPLE, '--out', planFile, '--format', 'json'], {
       env: env(),
     });
     const saved = readFileSync(planFile, 'utf8');
@@ -46,7 +46,7 @@ describe('apply PLANFILE', () => {
   it('applies exactly the plan without asking (off a terminal, no --auto-approve)', async () => {
     await savePlan();
     const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { changes: { body: unknown }[] };
-    const result = await runCli(['apply', planFile], { env: env() });
+    const result = await runOrws(['apply', planFile], { env: env() });
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     expect(
@@ -58,15 +58,15 @@ describe('apply PLANFILE', () => {
         .map((c) => c.body)
         .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
     );
-    const after = await runCli(['plan', '-f', EXAMPLE, '--detailed-exitcode'], { env: env() });
+    const after = await runOrws(['plan', '-f', EXAMPLE, '--detailed-exitcode'], { env: env() });
     expect(after.exitCode).toBe(0);
   });
 
   it('applied twice, succeeds the second time with every workspace "already applied" and no write', async () => {
     await savePlan();
-    expect((await runCli(['apply', planFile], { env: env() })).exitCode).toBe(0);
+    expect((await runOrws(['apply', planFile], { env: env() })).exitCode).toBe(0);
     sandbox.clearRequests();
-    const again = await runCli(['apply', planFile, '--format', 'json'], { env: env() });
+    const again = await runOrws(['apply', planFile, '--format', 'json'], { env: env() });
     expect(again.exitCode).toBe(0);
     const report = JSON.parse(again.stdout) as { results: { status: string }[] };
     expect(report.results.map((r) => r.status)).toEqual([
@@ -80,7 +80,7 @@ describe('apply PLANFILE', () => {
   it('refuses when a planned field moved since the plan, naming workspace, field, planned and current value; sends nothing', async () => {
     await savePlan();
     sandbox.edit('production', { default_text_model: 'mistral/large' });
-    const result = await runCli(['apply', planFile], { env: env() });
+    const result = await runOrws(['apply', planFile], { env: env() });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain(
       'workspace "production" (550e8400-e29b-41d4-a716-446655440000): default_text_model was "openai/gpt-4o" when planned, now "mistral/large"',
@@ -91,7 +91,7 @@ describe('apply PLANFILE', () => {
   it('is not stale when only a field the plan does not touch moved', async () => {
     await savePlan();
     sandbox.edit('production', { default_image_model: 'other/model' });
-    const result = await runCli(['apply', planFile], { env: env() });
+    const result = await runOrws(['apply', planFile], { env: env() });
     expect(result.exitCode).toBe(0);
     expect(sandbox.workspaces().find((w) => w.slug === 'production')?.default_image_model).toBe(
       'other/model',
@@ -102,7 +102,7 @@ describe('apply PLANFILE', () => {
     await savePlan();
     sandbox.add({ slug: 'data-science', name: 'Someone else' });
     sandbox.clearRequests();
-    const result = await runCli(['apply', planFile], { env: env() });
+    const result = await runOrws(['apply', planFile], { env: env() });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(
       /workspace "data-science" was to be created, but a workspace with that slug appeared since the plan/,
@@ -114,7 +114,7 @@ describe('apply PLANFILE', () => {
     await savePlan();
     const other = await startSandbox({ seed });
     try {
-      const result = await runCli(['apply', planFile], { env: sandboxEnv(other.baseUrl) });
+      const result = await runOrws(['apply', planFile], { env: sandboxEnv(other.baseUrl) });
       expect(result.exitCode).toBe(1);
       expect(result.stderr).toContain(`was made against ${sandbox.baseUrl}`);
       expect(other.requests).toEqual([]);
@@ -128,7 +128,7 @@ describe('apply PLANFILE', () => {
     await savePlan();
     const plan = JSON.parse(readFileSync(planFile, 'utf8')) as Record<string, unknown>;
     writeFileSync(planFile, JSON.stringify({ ...plan, format_version: 2 }));
-    const result = await runCli(['apply', planFile], { env: env() });
+    const result = await runOrws(['apply', planFile], { env: env() });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('format_version 2');
     expect(sandbox.requests).toEqual([]);
@@ -136,10 +136,10 @@ describe('apply PLANFILE', () => {
 
   it('refuses a file that is not a plan', async () => {
     writeFileSync(planFile, '{"hello": 1}');
-    const notPlan = await runCli(['apply', planFile], { env: env() });
+    const notPlan = await runOrws(['apply', planFile], { env: env() });
     expect(notPlan.exitCode).toBe(1);
     expect(notPlan.stderr).toContain('not an orws plan');
-    const missing = await runCli(['apply', join(dir, 'nope.json')], { env: env() });
+    const missing = await runOrws(['apply', join(dir, 'nope.json')], { env: env() });
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr).toContain('cannot read plan file');
     expect(sandbox.requests).toEqual([]);
@@ -148,7 +148,7 @@ describe('apply PLANFILE', () => {
 
 describe('plan --format markdown', () => {
   it('prints a summary table and details without escape codes', async () => {
-    const result = await runCli(['plan', '-f', EXAMPLE, '--format', 'markdown'], { env: env() });
+    const result = await runOrws(['plan', '-f', EXAMPLE, '--format', 'markdown'], { env: env() });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('| ➕ create | 1 |');
     expect(result.stdout).toContain('<details>');
@@ -159,7 +159,7 @@ describe('plan --format markdown', () => {
 describe('export', () => {
   it('writes every workspace as a valid config that validates and plans clean (the round trip)', async () => {
     const exported = join(dir, 'exported.yaml');
-    const result = await runCli(['export', '--out', exported], { env: env() });
+    const result = await runOrws(['export', '--out', exported], { env: env() });
     expect(result.exitCode).toBe(0);
     const text = readFileSync(exported, 'utf8');
     expect(text.split('\n')[0]).toMatch(
@@ -167,14 +167,14 @@ describe('export', () => {
     );
     const slugs = [...text.matchAll(/^ {4}slug: (.+)$/gm)].map((m) => m[1]);
     expect(slugs).toEqual(['production', 'research', 'sandbox', 'staging']);
-    expect((await runCli(['validate', '-f', exported])).exitCode).toBe(0);
-    const plan = await runCli(['plan', '-f', exported, '--detailed-exitcode'], { env: env() });
+    expect((await runOrws(['validate', '-f', exported])).exitCode).toBe(0);
+    const plan = await runOrws(['plan', '-f', exported, '--detailed-exitcode'], { env: env() });
     expect(plan.stdout).toContain('Plan: 0 to create, 0 to update, 4 unchanged, 0 unmanaged.');
     expect(plan.exitCode).toBe(0);
   });
 
   it('prints to stdout without --out', async () => {
-    const result = await runCli(['export'], { env: env() });
+    const result = await runOrws(['export'], { env: env() });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('version: 1');
     expect(result.stdout).toContain('io_logging_api_key_ids: [ 102, 101 ]');
@@ -183,7 +183,7 @@ describe('export', () => {
 
 describe('drift check (plan --detailed-exitcode)', () => {
   it('exits 1 on an error, distinct from 2 (drift) and 0 (clean)', async () => {
-    const result = await runCli(
+    const result = await runOrws(
       ['plan', '-f', EXAMPLE, '--detailed-exitcode', '--max-retries', '0'],
       {
         env: { ...env(), OPENROUTER_BASE_URL: 'http://127.0.0.1:9/api/v1' },
@@ -195,7 +195,7 @@ describe('drift check (plan --detailed-exitcode)', () => {
 
 describe('output files', () => {
   it('a plan file that cannot be written is a clear error, exit 1', async () => {
-    const result = await runCli(
+    const result = await runOrws(
       ['plan', '-f', EXAMPLE, '--out', join(dir, 'missing-dir', 'plan.json')],
       {
         env: env(),

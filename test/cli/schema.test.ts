@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/schema/generated/config-schema.js';
 import { READ_ONLY_FIELDS, WRITABLE_FIELDS } from '../../src/schema/fields.js';
-import { ROOT, runCli } from '../helpers/cli.js';
+import { ROOT, runOrws } from '../helpers/cli.js';
 
 const file = readFileSync(join(ROOT, 'schema/workspaces.schema.json'), 'utf8');
 
 describe('the config schema has one source', () => {
   it('orws schema prints schema/workspaces.schema.json', async () => {
-    const result = await runCli(['schema']);
+    const result = await runOrws(['schema']);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe(file);
   });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { CLI, ROOT, childEnv, runCli, sandboxEnv } from '../helpers/cli.js';
+import { CLI, ROOT, childEnv, runCli, runOrws, sandboxEnv } from '../helpers/cli.js';
 
 /**
  * orws on a real pseudo-terminal: util-linux `script` runs it with stdin, stdout and stderr on
@@ -147,36 +147,47 @@ describe.runIf(HAS_SCRIPT)('on a terminal', () => {
       expect(result.screen).toContain('Apply complete: 3 applied');
       expect(result.screen).not.toContain(ESC);
     });
+  });
+});
 
-    it('apply re-reads after the confirmation and refuses what moved meanwhile', async () => {
-      const env = { ...sandboxEnv(sandbox.baseUrl), ...extraEnv };
-      const production = sandbox.workspaces().find((w) => w.slug === 'production');
-      if (production === undefined) throw new Error('the seed has production');
-      // Someone edits production while the plan is on screen: the edit lands just before the
-      // re-read that follows the confirmation (the listing before the plan does not trigger it).
-      sandbox.faults.add({
-        method: 'GET',
-        path: `/workspaces/${production.id}`,
-        edit: { target: production.id, fields: { default_text_model: 'someone/else' } },
-      });
-      const result = await runInTerminal(['apply', '-f', EXAMPLE, ...flags], env, 'yes\n');
-      expect(result.exitCode).toBe(1);
-      expect(result.screen).toContain(
-        'default_text_model was "openai/gpt-4o" when planned, now "someone/else"',
-      );
-      expect(sandbox.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+// The same rules in-process (stdin, stdout and stderr flagged as terminals): what needs no
+// real pseudo-terminal does not pay for one.
+describe.each([
+  ['NO_COLOR=1', [] as string[], { NO_COLOR: '1' }],
+  ['--no-color', ['--no-color'], {}],
+])('on a terminal in-process, with %s: not one escape code', (_name, flags, extraEnv) => {
+  it('apply re-reads after the confirmation and refuses what moved meanwhile', async () => {
+    const env = { ...sandboxEnv(sandbox.baseUrl), ...extraEnv };
+    const production = sandbox.workspaces().find((w) => w.slug === 'production');
+    if (production === undefined) throw new Error('the seed has production');
+    // Someone edits production while the plan is on screen: the edit lands just before the
+    // re-read that follows the confirmation (the listing before the plan does not trigger it).
+    sandbox.faults.add({
+      method: 'GET',
+      path: `/workspaces/${production.id}`,
+      edit: { target: production.id, fields: { default_text_model: 'someone/else' } },
     });
+    const result = await runOrws(['apply', '-f', EXAMPLE, ...flags], {
+      env,
+      tty: true,
+      input: 'yes\n',
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout + result.stderr).toContain(
+      'default_text_model was "openai/gpt-4o" when planned, now "someone/else"',
+    );
+    expect(sandbox.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
 
-    it('a usage error and the help', async () => {
-      const env = { ...sandboxEnv(sandbox.baseUrl), ...extraEnv };
-      const [error, help] = await Promise.all([
-        runInTerminal(['plna', ...flags], env),
-        runInTerminal(['plan', '--help', ...flags], env),
-      ]);
-      expect(error.exitCode).toBe(1);
-      expect(help.exitCode).toBe(0);
-      expect(error.screen + help.screen).not.toContain(ESC);
-    });
+  it('a usage error and the help', async () => {
+    const env = { ...sandboxEnv(sandbox.baseUrl), ...extraEnv };
+    const [error, help] = await Promise.all([
+      runOrws(['plna', ...flags], { env, tty: true }),
+      runOrws(['plan', '--help', ...flags], { env, tty: true }),
+    ]);
+    expect(error.exitCode).toBe(1);
+    expect(help.exitCode).toBe(0);
+    expect(error.stdout + error.stderr + help.stdout + help.stderr).not.toContain(ESC);
   });
 });
 

@@ -22,7 +22,7 @@ function strings(value: unknown): string[] {
 function orwsInvocations(script: string): string[][] {
   const invocations: string[][] = [];
   for (const command of script.split(/\n|;|&&|\|\|/)) {
-    const match = /\bnpx(?:\s+--yes)?\s+orws\s+(.*)$/.exec(command);
+    const match = /\bnpx(?:\s+--yes)?\s+orws(?:@[\w.-]+)?\s+(.*)$/.exec(command);
     if (match === null) continue;
     const words = (match[1] ?? '').trim().split(/\s+/);
     const end = words.findIndex((word) => /^(?:[12]?>|\||<|#)/.test(word));
@@ -44,6 +44,7 @@ async function parseWithOrws(args: string[]): Promise<string> {
     apply: record('apply'),
     export: record('export'),
     schema: record('schema'),
+    show: record('show'),
     sandbox: record('sandbox'),
   };
   const { program } = createProgram(handlers, '0.0.0');
@@ -71,6 +72,18 @@ describe('the CI examples', () => {
 
       it('is valid YAML that runs orws', () => {
         expect(invocations.length).toBeGreaterThan(0);
+      });
+
+      it('pins the orws version it was written for, and says how to use a tarball', () => {
+        const text = readFileSync(file, 'utf8');
+        const code = text
+          .split('\n')
+          .filter((line) => !line.trimStart().startsWith('#'))
+          .join('\n');
+        const calls = code.match(/\bnpx(?:\s+--yes)?\s+orws\S*/g) ?? [];
+        expect(calls.length).toBeGreaterThan(0);
+        for (const call of calls) expect(call).toMatch(/ orws@0\.2$/);
+        expect(text).toContain('npm install ./orws-0.2.0.tgz');
       });
 
       it('calls only orws commands and options that exist', async () => {

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { run, type CliSignal } from '../../src/cli/run.js';
 import type { SeedWorkspace } from '../../src/sandbox/index.js';
 
 /** The built CLI (npm test builds before vitest runs). */
@@ -85,4 +87,58 @@ export function exampleSeed(): SeedWorkspace[] {
     workspaces: SeedWorkspace[];
   };
   return state.workspaces;
+}
+
+/** What an in-process run is given besides its arguments. */
+export interface InProcessOptions {
+  /** The whole environment of the run (nothing of the test process's leaks in). */
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** Standard input; ended after it is written. */
+  input?: string;
+  /** Standard input and output are a terminal (the prompt, color, progress). */
+  tty?: boolean;
+  /** Called with each piece of stdout as it is written, and a way to send the run a signal. */
+  onStdout?: (text: string, send: (signal: CliSignal) => void) => void;
+}
+
+/**
+ * Runs orws in this process with `run(argv, io)`: in-memory streams, the given environment,
+ * and a signal source the test fires. Much faster than spawning node, and a sandbox started
+ * by the test keeps answering while it runs.
+ */
+export async function runOrws(args: string[], options: InProcessOptions = {}): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const handlers = new Set<(signal: CliSignal) => void>();
+  const send = (signal: CliSignal): void => {
+    for (const handler of handlers) handler(signal);
+  };
+  const stdin = Object.assign(new PassThrough(), { isTTY: options.tty === true });
+  stdin.end(options.input ?? '');
+  const exitCode = await run(args, {
+    stdout: {
+      isTTY: options.tty === true,
+      write: (text: string) => {
+        stdout += text;
+        options.onStdout?.(text, send);
+      },
+    },
+    stderr: {
+      isTTY: options.tty === true,
+      write: (text: string) => {
+        stderr += text;
+      },
+    },
+    stdin,
+    env: options.env ?? {},
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    signals: {
+      on(handler) {
+        handlers.add(handler);
+        return () => handlers.delete(handler);
+      },
+    },
+  });
+  return { exitCode, signal: null, stdout, stderr };
 }

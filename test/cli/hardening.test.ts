@@ -1,0 +1,355 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { EXAMPLE, exampleSeed, runOrws, sandboxEnv } from '../helpers/cli.js';
+
+let sandbox: Sandbox;
+let dir: string;
+
+beforeEach(async () => {
+  sandbox = await startSandbox({ seed: exampleSeed() });
+  dir = mkdtempSync(join(tmpdir(), 'orws-hard-'));
+});
+
+afterEach(async () => {
+  await sandbox.close();
+});
+
+const env = () => sandboxEnv(sandbox.baseUrl);
+const writes = () => sandbox.requests.filter((r) => r.method !== 'GET');
+
+/** A sandbox of `count` workspaces and a config that renames the first `changed` of them. */
+async function manyWorkspaces(count: number, changed: number): Promise<string> {
+  await sandbox.close();
+  const seed = Array.from({ length: count }, (_, i) => ({ slug: `ws-${i}`, name: `old ${i}` }));
+  sandbox = await startSandbox({ seed });
+  const file = join(dir, 'workspaces.yaml');
+  writeFileSync(
+    file,
+    `version: 1\nworkspaces:\n${seed
+      .map((w, i) => `  - slug: ${w.slug}\n    name: ${i < changed ? 'new' : 'old'} ${i}\n`)
+      .join('')}`,
+  );
+  return file;
+}
+
+describe("orws's own output is never altered to hide the key", () => {
+  it('with the key "model", export still writes default_text_model', async () => {
+    const result = await runOrws(['export'], {
+      env: { OPENROUTER_BASE_URL: sandbox.baseUrl, OPENROUTER_MANAGEMENT_KEY: 'model' },
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('default_text_model:');
+    expect(result.stdout).not.toContain('REDACTED');
+  });
+
+  it('with the key "x", plan still names the sandbox workspace', async () => {
+    const result = await runOrws(['plan', '-f', EXAMPLE], {
+      env: { OPENROUTER_BASE_URL: sandbox.baseUrl, OPENROUTER_MANAGEMENT_KEY: 'x' },
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('sandbox (');
+    expect(result.stdout + result.stderr).not.toContain('REDACTED');
+  });
+});
+
+describe('range checks', () => {
+  it('--timeout above what a Node timer holds is a usage error', async () => {
+    const result = await runOrws(['plan', '-f', EXAMPLE, '--timeout', '2147484'], { env: env() });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('--timeout must be at most 2147483 seconds');
+    expect(sandbox.requests).toHaveLength(0);
+    const ok = await runOrws(['plan', '-f', EXAMPLE, '--timeout', '2147483'], { env: env() });
+    expect(ok.exitCode).toBe(0);
+  });
+
+  it.each([
+    ['6000', 'port 6000 is one that fetch refuses'],
+    ['10080', 'port 10080 is one that fetch refuses'],
+    ['65536', 'from 0 to 65535'],
+  ])('sandbox --port %s is a usage error naming the port', async (port, words) => {
+    const result = await runOrws(['sandbox', '--port', port]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`argument '${port}' is invalid`);
+    expect(result.stderr).toContain(words);
+    expect(result.stdout).toBe('');
+  });
+});
+
+describe('the confirmation prompt', () => {
+  it('Ctrl-D (end of input) is a no: cancelled, nothing sent, exit 1', async () => {
+    const result = await runOrws(['apply', '-f', EXAMPLE], { env: env(), tty: true, input: '' });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('Enter a value: ');
+    expect(result.stderr.endsWith('orws: apply cancelled; nothing was sent.\n')).toBe(true);
+    expect(writes()).toHaveLength(0);
+  });
+
+  it('yes on a terminal applies', async () => {
+    const result = await runOrws(['apply', '-f', EXAMPLE], {
+      env: env(),
+      tty: true,
+      input: 'yes\n',
+    });
+    expect(result.exitCode).toBe(0);
+    expect(writes().length).toBeGreaterThan(0);
+  });
+});
+
+describe('plan --out', () => {
+  it('refuses to overwrite a file that is not a plan, and leaves it as it was', async () => {
+    const config = join(dir, 'workspaces.yaml');
+    writeFileSync(config, readFileSync(EXAMPLE));
+    const result = await runOrws(['plan', '-f', config, '--out', config], { env: env() });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('refusing to overwrite');
+    expect(readFileSync(config, 'utf8')).toBe(readFileSync(EXAMPLE, 'utf8'));
+    expect(sandbox.requests).toHaveLength(0);
+  });
+
+  it('overwrites an older plan', async () => {
+    const planFile = join(dir, 'plan.json');
+    writeFileSync(planFile, JSON.stringify({ format_version: 0, changes: [] }));
+    const result = await runOrws(['plan', '-f', EXAMPLE, '--out', planFile], { env: env() });
+    expect(result.exitCode).toBe(0);
+    expect(
+      (JSON.parse(readFileSync(planFile, 'utf8')) as { format_version: number }).format_version,
+    ).toBe(1);
+  });
+});
+
+describe('show PLANFILE', () => {
+  it('prints the saved plan as plan does, in every format, with no key and no request', async () => {
+    const planFile = join(dir, 'plan.json');
+    for (const format of ['text', 'json', 'markdown']) {
+      const planned = await runOrws(
+        ['plan', '-f', EXAMPLE, '--out', planFile, '--format', format],
+        { env: env() },
+      );
+      sandbox.clearRequests();
+      const shown = await runOrws(['show', planFile, '--format', format]);
+      expect(shown.exitCode).toBe(0);
+      expect(shown.stdout).toBe(planned.stdout);
+      expect(sandbox.requests).toHaveLength(0);
+    }
+  });
+
+  it('refuses a file that is not a plan', async () => {
+    const result = await runOrws(['show', EXAMPLE]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('is not a plan file');
+  });
+});
+
+describe('apply PLANFILE', () => {
+  it('prints the plan it applies before the results', async () => {
+    const planFile = join(dir, 'plan.json');
+    await runOrws(['plan', '-f', EXAMPLE, '--out', planFile], { env: env() });
+    const shown = await runOrws(['show', planFile]);
+    const result = await runOrws(['apply', planFile], { env: env() });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.startsWith(shown.stdout)).toBe(true);
+    expect(result.stdout.slice(shown.stdout.length)).toMatch(/: updated/);
+  });
+});
+
+describe('safety thresholds', () => {
+  it('apply refuses when more than 30% of 12 managed workspaces would be updated; nothing sent', async () => {
+    const file = await manyWorkspaces(12, 4);
+    const result = await runOrws(['apply', '-f', file, '--auto-approve'], { env: env() });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(
+      '4 of 12 managed workspaces (33%) would be updated; the limit is 30%: use --force if this is intended',
+    );
+    expect(writes()).toHaveLength(0);
+  });
+
+  it('apply PLANFILE refuses too, before any request', async () => {
+    const file = await manyWorkspaces(12, 4);
+    const planFile = join(dir, 'plan.json');
+    const planned = await runOrws(['plan', '-f', file, '--out', planFile], { env: env() });
+    expect(planned.exitCode).toBe(0);
+    expect(planned.stderr).toContain('orws: warning: apply would refuse this plan: 4 of 12');
+    sandbox.clearRequests();
+    const result = await runOrws(['apply', planFile], { env: env() });
+    expect(result.exitCode).toBe(1);
+    expect(sandbox.requests).toHaveLength(0);
+  });
+
+  it('--force and a higher --max-update-percent override; 3 of 12 is within the limit', async () => {
+    const file = await manyWorkspaces(12, 4);
+    const forced = await runOrws(['apply', '-f', file, '--auto-approve', '--force'], {
+      env: env(),
+    });
+    expect(forced.exitCode).toBe(0);
+    expect(writes()).toHaveLength(4);
+    const small = await manyWorkspaces(12, 3);
+    const within = await runOrws(['apply', '-f', small, '--auto-approve'], { env: env() });
+    expect(within.exitCode).toBe(0);
+    const raised = await manyWorkspaces(12, 4);
+    const allowed = await runOrws(
+      ['apply', '-f', raised, '--auto-approve', '--max-update-percent', '40'],
+      { env: env() },
+    );
+    expect(allowed.exitCode).toBe(0);
+  });
+
+  it('--max-create-percent limits creates', async () => {
+    const file = await manyWorkspaces(10, 0);
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8') +
+        ['a', 'b'].map((s) => `  - slug: new-${s}\n    name: New ${s}\n`).join(''),
+    );
+    const result = await runOrws(
+      ['apply', '-f', file, '--auto-approve', '--max-create-percent', '10'],
+      { env: env() },
+    );
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('2 of 10 managed workspaces (20%) would be created');
+    expect(writes()).toHaveLength(0);
+  });
+});
+
+describe('export', () => {
+  it('--target exports a subset; the modeline points into node_modules/orws', async () => {
+    const [first] = sandbox.workspaces();
+    if (first === undefined) throw new Error('empty seed');
+    const result = await runOrws(['export', '--target', first.slug], { env: env() });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(
+      /^# yaml-language-server: \$schema=\.\/node_modules\/orws\/schema\/workspaces\.schema\.json\n/,
+    );
+    expect(result.stdout.match(/^ {2}- id: /gm)).toHaveLength(1);
+    expect(result.stdout).toContain(`slug: ${first.slug}\n`);
+  });
+
+  it('--target naming no workspace is an error', async () => {
+    const result = await runOrws(['export', '--target', 'no-such-one'], { env: env() });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('no-such-one');
+  });
+
+  it('--schema-url sets the modeline', async () => {
+    const result = await runOrws(['export', '--schema-url', 'https://example.com/s.json'], {
+      env: env(),
+    });
+    expect(result.stdout).toMatch(
+      /^# yaml-language-server: \$schema=https:\/\/example\.com\/s\.json\n/,
+    );
+  });
+
+  it('--out refuses an existing file unless --force', async () => {
+    const out = join(dir, 'workspaces.yaml');
+    writeFileSync(out, 'mine\n');
+    const refused = await runOrws(['export', '--out', out], { env: env() });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('--force');
+    expect(readFileSync(out, 'utf8')).toBe('mine\n');
+    const forced = await runOrws(['export', '--out', out, '--force'], { env: env() });
+    expect(forced.exitCode).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('version: 1');
+  });
+});
+
+describe('Terraform habits', () => {
+  it.each([
+    ['plan', '-auto-approve'],
+    ['plan', '-out=plan.json'],
+    ['plan', '-target', 'production'],
+    ['plan', '-detailed-exitcode'],
+    ['plan', '-var', 'x=1'],
+  ])('%s %s is one usage line naming the double-dash spelling', async (...args) => {
+    const result = await runOrws(args, { env: env() });
+    const name = args[1].split('=')[0] ?? '';
+    expect(result).toMatchObject({
+      exitCode: 1,
+      stdout: '',
+      stderr: `orws: error: unknown option '${name}' (did you mean '-${name}'?)\n`,
+    });
+    expect(sandbox.requests).toHaveLength(0);
+  });
+
+  it('a short option with its value attached, and a value that starts with a dash, still work', async () => {
+    const attached = await runOrws(['validate', `-f${EXAMPLE}`]);
+    expect(attached.exitCode).toBe(0);
+    const dashValue = await runOrws(['plan', '-f', EXAMPLE, '--target', '-weird'], { env: env() });
+    expect(dashValue.stderr).not.toContain('did you mean');
+  });
+});
+
+describe('orws sandbox', () => {
+  it('prints a ready line that pastes into bash, and stops on a signal', async () => {
+    let ready = '';
+    const result = await runOrws(['sandbox', '--max-page-size', '5', '--reorder-arrays'], {
+      onStdout: (text, send) => {
+        ready += text;
+        if (ready.includes('OPENROUTER_MANAGEMENT_KEY=')) send('SIGTERM');
+      },
+    });
+    expect(result.exitCode).toBe(0);
+    const line = /^ {2}(export .*)$/m.exec(result.stdout)?.[1];
+    expect(line).toBeDefined();
+    const shell = spawnSync(
+      'bash',
+      ['-c', `${line ?? ''}; echo "$OPENROUTER_BASE_URL $OPENROUTER_MANAGEMENT_KEY"`],
+      { encoding: 'utf8' },
+    );
+    expect(shell.status).toBe(0);
+    expect(shell.stdout).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1 sandbox-key\n$/);
+    expect(result.stdout).toContain('orws sandbox stopped (SIGTERM)');
+  });
+});
+
+describe('signals during apply', () => {
+  it('a second signal stops at once, with an account that names what is unknown', async () => {
+    const file = await manyWorkspaces(4, 4);
+    sandbox.faults.add({ method: 'PATCH', path: '/workspaces/*', delayMs: 3000, times: 0 });
+    const started = Date.now();
+    let sent = 0;
+    const result = await runOrws(
+      ['apply', '-f', file, '--auto-approve', '--concurrency', '1', '--format', 'text'],
+      {
+        env: env(),
+        onStdout: (text, send) => {
+          if (sent === 0 && text.includes('Plan:')) {
+            sent = 2;
+            setTimeout(() => {
+              send('SIGINT');
+              send('SIGINT');
+            }, 200);
+          }
+        },
+      },
+    );
+    expect(result.exitCode).toBe(130);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(result.stderr).toContain('without an answer yet');
+    expect(result.stderr).toContain('may or may not have been changed');
+    expect(result.stderr).not.toContain('no new request was sent');
+  });
+
+  it('the first signal alone returns within 2 s even when a request hangs', async () => {
+    const file = await manyWorkspaces(2, 2);
+    sandbox.faults.add({ method: 'PATCH', path: '/workspaces/*', delayMs: 10_000, times: 0 });
+    let signalledAt = 0;
+    const result = await runOrws(['apply', '-f', file, '--auto-approve', '--concurrency', '1'], {
+      env: env(),
+      onStdout: (text, send) => {
+        if (signalledAt === 0 && text.includes('Plan:')) {
+          signalledAt = Date.now();
+          setTimeout(() => {
+            send('SIGTERM');
+          }, 200);
+        }
+      },
+    });
+    expect(result.exitCode).toBe(143);
+    expect(Date.now() - signalledAt).toBeLessThan(2500);
+    expect(result.stderr).toContain('SIGTERM received');
+    expect(existsSync(file)).toBe(true);
+  }, 40_000);
+});
