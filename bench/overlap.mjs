@@ -29,7 +29,7 @@ async function runWorker() {
 /** In a child process: one plan, the `serial` or the `overlap` way. */
 async function runPlanChild(mode, file, baseUrl) {
   const [{ loadConfig }, { createClient }, { computePlan }, { renderPlanText }] = await Promise.all(
-    ['config/load.js', 'remote/index.js', 'plan/index.js', 'render/text.js'].map(
+    ['config/load.js', 'api/index.js', 'plan/index.js', 'render/text.js'].map(
       (path) => import(new URL(path, DIST).href),
     ),
   );

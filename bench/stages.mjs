@@ -51,7 +51,7 @@ try {
   const modules = await stage('import config, remote, plan, render (dist/)', async () => ({
     load: await import('../dist/config/load.js'),
     source: await import('../dist/config/yaml-source.js'),
-    remote: await import('../dist/remote/index.js'),
+    remote: await import('../dist/api/index.js'),
     plan: await import('../dist/plan/index.js'),
     text: await import('../dist/render/text.js'),
   }));

@@ -6,7 +6,15 @@ import { loadConfig } from '../config/load.js';
 import type { DesiredState } from '../config/types.js';
 import { renderExport } from '../config/export.js';
 import { ConfigError, OrwsError, PlanFileError, UsageError } from '../errors.js';
-import { computePlan, parsePlanDocument, type Plan } from '../plan/index.js';
+import { readForExport } from '../kinds/export.js';
+import { readCurrent } from '../kinds/read.js';
+import {
+  computePlan,
+  hasDrift,
+  parsePlanDocument,
+  type CurrentState,
+  type Plan,
+} from '../plan/index.js';
 import { checkThresholds } from '../plan/thresholds.js';
 import {
   checkBaseUrl,
@@ -14,10 +22,11 @@ import {
   readManagementKey,
   type Client,
   type ClientOptions,
-} from '../remote/index.js';
+} from '../api/index.js';
 import { renderApplyJson, renderApplySummary, renderResultLine } from '../render/apply.js';
 import { renderPlanJson } from '../render/json.js';
-import { renderPlanText } from '../render/text.js';
+import { changeTitle, renderPlanText } from '../render/text.js';
+import type { Workspace } from '../schema/fields.js';
 import { escapeText, foreignText } from '../safe-text.js';
 import type { Interrupt } from './interrupt.js';
 import type { RunContext } from './io.js';
@@ -190,9 +199,9 @@ async function planAgainstRemote(
   run: CommandRun,
   desired: DesiredState,
   options: CommonOptions & { target: string[] },
-): Promise<{ plan: Plan; client: Client }> {
+): Promise<{ plan: Plan; client: Client; current: CurrentState }> {
   const { baseUrl, client } = connect(run, options);
-  const current = await client.listWorkspaces();
+  const current = await readCurrent(client, desired, options.target);
   const plan = computePlan({
     desired,
     current,
@@ -201,7 +210,17 @@ async function planAgainstRemote(
     toolVersion: readToolVersion(),
     targets: options.target,
   });
-  return { plan, client };
+  if (plan.targets !== undefined && plan.targets.left_out > 0) {
+    run.context.err(
+      `orws: warning: this plan is partial: --target left out ${plan.targets.left_out} of the config's ${plan.targets.left_out + countWorkspaces(plan)} workspaces.\n`,
+    );
+  }
+  return { plan, client, current };
+}
+
+/** The workspaces a plan covers: with a change of any kind, or unchanged. */
+function countWorkspaces(plan: Plan): number {
+  return new Set(plan.changes.map((c) => c.slug)).size + plan.unchanged.length;
 }
 
 /** The safety limits a plan breaks (see `checkThresholds`); empty with `--force`. */
@@ -210,11 +229,15 @@ function findThresholdBreaches(
   options: { force?: boolean; maxUpdatePercent?: number; maxCreatePercent?: number },
 ): string[] {
   if (options.force === true) return [];
+  // Counted in workspaces, not changes: a workspace whose budgets and members change is one
+  // workspace updated.
+  const updated = new Set(plan.changes.filter((c) => c.action === 'update').map((c) => c.slug));
+  const creates = plan.changes.filter((c) => c.kind === 'workspace' && c.action === 'create');
   return checkThresholds(
     {
-      updates: plan.summary.update,
-      creates: plan.summary.create,
-      managedExisting: plan.summary.update + plan.summary.unchanged,
+      updates: updated.size,
+      creates: creates.length,
+      managedExisting: updated.size + plan.unchanged.length,
     },
     { maxUpdatePercent: options.maxUpdatePercent, maxCreatePercent: options.maxCreatePercent },
   );
@@ -256,7 +279,7 @@ export function runPlan(run: CommandRun, options: PlanOptions): Promise<number> 
     for (const message of findThresholdBreaches(plan, options)) {
       run.context.err(`orws: warning: apply would refuse this plan: ${message}\n`);
     }
-    return options.detailedExitcode === true && plan.changes.length > 0 ? 2 : 0;
+    return options.detailedExitcode === true && hasDrift(plan) ? 2 : 0;
   });
 }
 
@@ -284,7 +307,7 @@ export function runApply(
         'refusing to apply: standard input is not a terminal, so nobody can confirm. Pass --auto-approve, or apply a saved plan file. Nothing was sent.',
       );
     }
-    const { plan, client } = await planAgainstRemote(run, desired, options);
+    const { plan, client, current } = await planAgainstRemote(run, desired, options);
     if (options.format === 'text') {
       run.context.out(renderPlanText(plan, { color: shouldColorStdout(run, options) }));
     }
@@ -300,7 +323,7 @@ export function runApply(
     // The world may move while a person reads the plan: after a confirmation, the workspaces
     // the plan touches are re-read and a stale plan is refused, as for a plan file. With
     // --auto-approve nothing waits between the listing and the writes, so nothing is re-read.
-    return runApplyPlan(run, plan, client, options, interactive);
+    return runApplyPlan(run, plan, client, options, interactive, current.workspaces);
   });
 }
 
@@ -361,6 +384,7 @@ async function runApplyPlan(
   client: Client,
   options: ApplyOptions,
   verify: boolean,
+  workspaces?: readonly Workspace[],
 ): Promise<number> {
   const { context, interrupt } = run;
   const color = shouldColorStdout(run, options);
@@ -373,6 +397,7 @@ async function runApplyPlan(
   const applying = applyPlan(plan, client, {
     concurrency: options.concurrency,
     verify,
+    ...(workspaces === undefined ? {} : { workspaces }),
     signal: interrupt.signal,
     onResult: (result) => {
       results.push(result);
@@ -415,7 +440,8 @@ async function runApplyPlan(
   else context.out('\n' + renderApplySummary(report, color));
   const code = interrupt.received();
   if (code !== undefined) return code === 'SIGINT' ? 130 : 143;
-  return report.summary.failed + report.summary.not_attempted > 0 ? 1 : 0;
+  const { failed, unknown, missing, not_attempted } = report.summary;
+  return failed + unknown + missing + not_attempted > 0 ? 1 : 0;
 }
 
 /**
@@ -425,8 +451,9 @@ async function runApplyPlan(
 function describeStoppedApply(plan: Plan, results: readonly WorkspaceResult[]): string {
   const count = (status: WorkspaceResult['status']): number =>
     results.filter((result) => result.status === status).length;
-  const known = new Set(results.map((result) => result.slug));
-  const unknown = plan.changes.filter((change) => !known.has(change.slug)).map((c) => c.slug);
+  const keyOf = (c: { slug: string; kind: string }): string => `${c.slug}\u0000${c.kind}`;
+  const known = new Set(results.map(keyOf));
+  const unknown = plan.changes.filter((change) => !known.has(keyOf(change))).map(changeTitle);
   const lines = [
     `orws: apply interrupted: ${count('applied')} applied, ${count('already-applied')} already applied, ${count('failed')} failed, ${count('not-attempted')} not attempted; ${unknown.length} without an answer yet.`,
   ];
@@ -516,7 +543,13 @@ export function runExport(run: CommandRun, options: ExportOptions): Promise<numb
         );
       }
     }
-    const text = renderExport(workspaces, options.schemaUrl ?? EXPORT_SCHEMA_PATH);
+    const entries = await readForExport(client, workspaces, options.kinds);
+    const text = renderExport(entries, {
+      schemaPath: options.schemaUrl ?? EXPORT_SCHEMA_PATH,
+      kinds: options.kinds,
+      // The whole account is in the file: a workspace that appears later is drift.
+      ...(options.target.length === 0 ? { unmanaged: 'forbid' as const } : {}),
+    });
     if (options.out === undefined) run.context.out(text);
     else {
       await writeOutput(run, options.out, text);

@@ -2,7 +2,7 @@
 // The entry point, and the only module that touches `process`: its arguments, environment,
 // streams, signals and exit code are handed to `run`, which does the rest.
 import { run } from './run.js';
-import type { CliSignal } from './io.js';
+import { readSignalExitCode as readExitCode, type CliSignal } from './io.js';
 
 // A reader that goes away (`orws plan | head`) is not an error, and must not cut an apply
 // short: the command finishes, its further output is dropped. Any other failure to write
@@ -38,6 +38,10 @@ const code = await run(process.argv.slice(2), {
   },
 });
 process.exitCode = code;
+// A signal after the run has given its account means "stop now": nothing is left to wait for.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => process.exit(code === 0 ? readExitCode(signal) : code));
+}
 if (code === 130 || code === 143) {
   // Interrupted: requests still in flight (whose outcome was reported as unknown) must not
   // keep the process alive. The output is flushed first; process.exit would cut it short.

@@ -1,5 +1,6 @@
 import { DEFAULT_BASE_URL } from '../api/settings.js';
 import { DEFAULT_MAX_UPDATE_PERCENT } from '../plan/thresholds.js';
+import { KIND_NAMES, type KindName } from '../plan/types.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { escapeText } from '../safe-text.js';
 
@@ -52,6 +53,7 @@ export interface ShowOptions {
 export interface ExportOptions extends CommonOptions {
   out?: string;
   target: string[];
+  kinds: KindName[];
   force?: boolean;
   schemaUrl?: string;
 }
@@ -75,6 +77,21 @@ export interface CommandHandlers {
   export(options: ExportOptions): Promise<number>;
   schema(): Promise<number>;
   sandbox(options: SandboxOptions): Promise<number>;
+}
+
+/** `--kinds workspace,budgets`: known kind names, each once. */
+function parseKinds(value: string): KindName[] {
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const unknown = names.filter((name) => !(KIND_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new InvalidArgumentError(
+      `--kinds takes a comma-separated list of ${KIND_NAMES.join(', ')}${unknown.length > 0 ? ` (not ${unknown.map((n) => JSON.stringify(escapeText(n))).join(', ')})` : ''}.`,
+    );
+  }
+  return [...new Set(names)] as KindName[];
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -186,6 +203,13 @@ function createOptionTable(env: Record<string, string | undefined>) {
         .argParser(collect)
         .default([], 'every workspace of the account'),
     exportForce: () => new Option('--force', 'replace the --out file if it exists'),
+    exportKinds: () =>
+      new Option(
+        '--kinds <list>',
+        `what to export of each workspace, comma-separated: ${KIND_NAMES.join(', ')}`,
+      )
+        .argParser(parseKinds)
+        .default([...KIND_NAMES], KIND_NAMES.join(',')),
     schemaUrl: () =>
       new Option(
         '--schema-url <url>',
@@ -379,7 +403,14 @@ const COMMANDS: CommandSpec[] = [
   {
     name: 'export',
     description: 'write the current workspaces as a config, to adopt an existing account',
-    options: ['exportOut', 'exportTarget', 'exportForce', 'schemaUrl', ...API_OPTION_NAMES],
+    options: [
+      'exportOut',
+      'exportTarget',
+      'exportKinds',
+      'exportForce',
+      'schemaUrl',
+      ...API_OPTION_NAMES,
+    ],
     examples: ['orws export --out workspaces.yaml && orws plan   # plans clean: "No changes."'],
     exitCodes: ['0  success'],
     errors: 'cannot write the file, or it exists (without --force)',

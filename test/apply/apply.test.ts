@@ -1,26 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applyPlan, type ApplyClient } from '../../src/apply/index.js';
+import { applyPlan } from '../../src/apply/index.js';
 import type { Plan } from '../../src/plan/index.js';
-import { createClient, type Client } from '../../src/remote/index.js';
+import { createClient, type Client } from '../../src/api/index.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { StalePlanError } from '../../src/errors.js';
 import { entry, planOf } from '../helpers/factories.js';
 
 let sandbox: Sandbox;
 let client: Client;
-
-/** The workspace calls of the client; these tests make no other request. */
-function apiOf(from: Client): ApplyClient {
-  return {
-    baseUrl: from.baseUrl,
-    listWorkspaces: () => from.listWorkspaces(),
-    getWorkspace: (idOrSlug) => from.getWorkspace(idOrSlug),
-    createWorkspace: (body) => from.createWorkspace(body),
-    updateWorkspace: (id, body) => from.updateWorkspace(id, body),
-    request: () => Promise.reject(new Error('no generic requests in these tests')),
-    listPages: () => Promise.reject(new Error('no generic requests in these tests')),
-  };
-}
 
 beforeEach(async () => {
   sandbox = await startSandbox({
@@ -46,7 +33,7 @@ describe('applyPlan against the sandbox', () => {
     const plan = await planFor([entry({ slug: 'new', name: 'Mine' })]);
     sandbox.add({ slug: 'new', name: 'Someone else' });
     sandbox.clearRequests();
-    const report = await applyPlan(plan, apiOf(client), { concurrency: 4, verify: false });
+    const report = await applyPlan(plan, client, { concurrency: 4, verify: false });
     expect(report.results).toEqual([
       expect.objectContaining({
         slug: 'new',
@@ -63,7 +50,7 @@ describe('applyPlan against the sandbox', () => {
   it('a create whose slug appeared with exactly the planned values counts as already applied', async () => {
     const plan = await planFor([entry({ slug: 'new', name: 'Mine' })]);
     sandbox.add({ slug: 'new', name: 'Mine' });
-    const report = await applyPlan(plan, apiOf(client), { concurrency: 4, verify: false });
+    const report = await applyPlan(plan, client, { concurrency: 4, verify: false });
     expect(report.results.map((r) => r.status)).toEqual(['already-applied']);
   });
 
@@ -81,7 +68,7 @@ describe('applyPlan against the sandbox', () => {
       times: 0,
     });
     const seen: string[] = [];
-    const report = await applyPlan(plan, apiOf(client), {
+    const report = await applyPlan(plan, client, {
       concurrency: 1,
       verify: false,
       onResult: (result) => seen.push(`${result.slug}:${result.status}`),
@@ -106,7 +93,7 @@ describe('applyPlan against the sandbox', () => {
     ]);
     const controller = new AbortController();
     sandbox.clearRequests();
-    const report = await applyPlan(plan, apiOf(client), {
+    const report = await applyPlan(plan, client, {
       concurrency: 1,
       verify: false,
       signal: controller.signal,
@@ -130,7 +117,7 @@ describe('applyPlan against the sandbox', () => {
     ]);
     sandbox.edit('b', { name: 'moved' });
     sandbox.clearRequests();
-    await expect(applyPlan(plan, apiOf(client), { concurrency: 4, verify: true })).rejects.toThrow(
+    await expect(applyPlan(plan, client, { concurrency: 4, verify: true })).rejects.toThrow(
       StalePlanError,
     );
     expect(sandbox.requests.filter((r) => r.method !== 'GET')).toEqual([]);
@@ -146,7 +133,7 @@ describe('applyPlan against the sandbox', () => {
       Array.from({ length: 150 }, (_, i) => entry({ slug: `w-${i}`, name: 'new' })),
     );
     sandbox.clearRequests();
-    const report = await applyPlan(plan, apiOf(client), { concurrency: 8, verify: true });
+    const report = await applyPlan(plan, client, { concurrency: 8, verify: true });
     expect(report.summary.applied).toBe(150);
     const reads = sandbox.requests.filter((r) => r.method === 'GET');
     expect(reads.map((r) => r.path)).toEqual(['/workspaces', '/workspaces']);

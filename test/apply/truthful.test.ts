@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applyPlan, type ApplyClient } from '../../src/apply/index.js';
+import { applyPlan } from '../../src/apply/index.js';
 import type { Plan } from '../../src/plan/index.js';
-import { createClient, type Client } from '../../src/remote/index.js';
+import { createClient, type Client } from '../../src/api/index.js';
 import { renderApplySummary } from '../../src/render/apply.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { entry, planOf } from '../helpers/factories.js';
@@ -9,18 +9,6 @@ import { entry, planOf } from '../helpers/factories.js';
 let sandbox: Sandbox;
 let client: Client;
 let id: string;
-
-function apiOf(from: Client): ApplyClient {
-  return {
-    baseUrl: from.baseUrl,
-    listWorkspaces: () => from.listWorkspaces(),
-    getWorkspace: (idOrSlug) => from.getWorkspace(idOrSlug),
-    createWorkspace: (body) => from.createWorkspace(body),
-    updateWorkspace: (workspaceId, body) => from.updateWorkspace(workspaceId, body),
-    request: () => Promise.reject(new Error('no generic requests in these tests')),
-    listPages: () => Promise.reject(new Error('no generic requests in these tests')),
-  };
-}
 
 beforeEach(async () => {
   sandbox = await startSandbox({ seed: [{ slug: 'a', name: 'A' }] });
@@ -40,7 +28,7 @@ async function renamePlan(): Promise<Plan> {
 
 async function applyOnce(plan: Plan) {
   sandbox.clearRequests();
-  return applyPlan(plan, apiOf(client), { concurrency: 2, verify: false });
+  return applyPlan(plan, client, { concurrency: 2, verify: false });
 }
 
 describe('apply never reports what it did not see', () => {

@@ -117,7 +117,7 @@ describe('plan --out', () => {
     expect(result.exitCode).toBe(0);
     expect(
       (JSON.parse(readFileSync(planFile, 'utf8')) as { format_version: number }).format_version,
-    ).toBe(1);
+    ).toBe(2);
   });
 });
 

@@ -224,7 +224,14 @@ describe('orws apply', () => {
       ['production', 'applied'],
       ['staging-eu', 'applied'],
     ]);
-    expect(report.summary).toEqual({ applied: 3, already_applied: 0, failed: 0, not_attempted: 0 });
+    expect(report.summary).toEqual({
+      applied: 3,
+      already_applied: 0,
+      failed: 0,
+      unknown: 0,
+      missing: 0,
+      not_attempted: 0,
+    });
   });
 });
 

@@ -38,7 +38,7 @@ describe('plan --out', () => {
     const saved = readFileSync(planFile, 'utf8');
     expect(saved).toBe(result.stdout);
     expect(saved).not.toContain(TEST_KEY);
-    expect(JSON.parse(saved)).toMatchObject({ format_version: 1, base_url: sandbox.baseUrl });
+    expect(JSON.parse(saved)).toMatchObject({ format_version: 2, base_url: sandbox.baseUrl });
   });
 });
 
@@ -127,10 +127,35 @@ describe('apply PLANFILE', () => {
   it('refuses an unknown format_version, before any request', async () => {
     await savePlan();
     const plan = JSON.parse(readFileSync(planFile, 'utf8')) as Record<string, unknown>;
-    writeFileSync(planFile, JSON.stringify({ ...plan, format_version: 2 }));
+    writeFileSync(planFile, JSON.stringify({ ...plan, format_version: 3 }));
     const result = await runOrws(['apply', planFile], { env: env() });
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain('format_version 2');
+    expect(result.stderr).toContain('format_version 3');
+    expect(sandbox.requests).toEqual([]);
+  });
+
+  it('refuses a version-1 plan, saying to run plan again, before any request', async () => {
+    await savePlan();
+    const plan = JSON.parse(readFileSync(planFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(planFile, JSON.stringify({ ...plan, format_version: 1 }));
+    const result = await runOrws(['apply', planFile], { env: env() });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('Run `orws plan` again');
+    expect(sandbox.requests).toEqual([]);
+  });
+
+  it('refuses a plan whose body gained a field its operations do not test, before any request', async () => {
+    await savePlan();
+    const plan = JSON.parse(readFileSync(planFile, 'utf8')) as {
+      changes: { kind: string; action: string; body: Record<string, unknown> }[];
+    };
+    const update = plan.changes.find((c) => c.kind === 'workspace' && c.action === 'update');
+    if (update === undefined) throw new Error('the example plan has no workspace update');
+    update.body.description = 'INJECTED';
+    writeFileSync(planFile, JSON.stringify(plan));
+    const result = await runOrws(['apply', planFile], { env: env() });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('its body does not match its fields');
     expect(sandbox.requests).toEqual([]);
   });
 

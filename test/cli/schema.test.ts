@@ -18,10 +18,12 @@ describe('the config schema has one source', () => {
     expect(configSchema).toEqual(JSON.parse(file));
   });
 
-  it('an entry allows exactly id and the writable fields, none read-only', () => {
+  it('an entry allows exactly id, the writable fields and the parts, none read-only', () => {
     const workspace = (configSchema as { definitions: { workspace: { properties: object } } })
       .definitions.workspace;
-    expect(Object.keys(workspace.properties).sort()).toEqual(['id', ...WRITABLE_FIELDS].sort());
+    expect(Object.keys(workspace.properties).sort()).toEqual(
+      ['id', ...WRITABLE_FIELDS, 'budgets', 'guardrail', 'members'].sort(),
+    );
     for (const field of READ_ONLY_FIELDS)
       expect(Object.keys(workspace.properties)).not.toContain(field);
   });
