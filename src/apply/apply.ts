@@ -138,6 +138,9 @@ export async function applyPlan(
         change.kind === 'workspace' ? undefined : workspace,
         options.signal,
       );
+      if (change.kind !== 'workspace' && result.id === undefined && workspace !== undefined) {
+        result.id = workspace.id;
+      }
       if (change.kind === 'workspace') {
         const written = state as Workspace | undefined;
         if (written !== undefined) known.set(written.id, written);
