@@ -174,7 +174,7 @@ export interface RenderPlanOptions {
  * Renders a plan as `orws plan` prints it:
  * - `text`: the human view, per change `before → after`, ending with the
  *   `Plan: 1 to create, 2 to update, 5 unchanged, 3 unmanaged.` summary line;
- * - `json`: the plan document (SPEC §3), which `orws apply PLANFILE` and
+ * - `json`: the plan document (schema/plan.schema.json), which `orws apply PLANFILE` and
  *   {@link parsePlanDocument} read back;
  * - `markdown`: a pull-request comment (a summary table and a collapsible section per
  *   change), kept under GitHub's comment size limit.

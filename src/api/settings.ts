@@ -4,7 +4,7 @@
  */
 import { UsageError } from '../errors.js';
 
-/** The API root orws talks to unless told otherwise (`--base-url`, `OPENROUTER_BASE_URL`; SPEC §2). */
+/** The API root orws talks to unless told otherwise (`--base-url`, `OPENROUTER_BASE_URL`). */
 export const DEFAULT_BASE_URL = 'https://openrouter.ai/api/v1';
 
 /** The environment variable that holds the management key; the only place orws reads it from. */

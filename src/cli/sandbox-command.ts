@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { foreignText } from '../safe-text.js';
-import { parseFaults, startSandbox, type FaultRule } from '../sandbox/index.js';
+import { parseFaults, startSandbox, StateSaveError, type FaultRule } from '../sandbox/index.js';
 import type { CommandRun } from './commands.js';
 import type { SandboxOptions } from './program.js';
 
@@ -34,12 +34,7 @@ export async function runSandbox(run: CommandRun, options: SandboxOptions): Prom
     return 1;
   }
   const latencyMs = options.latency ?? faults.latencyMs;
-  // The sandbox options this orws may not know yet are passed as they are; an older sandbox
-  // ignores them.
-  const sandboxOptions: Parameters<typeof startSandbox>[0] & {
-    maxPageSize?: number;
-    reorderArrays?: boolean;
-  } = {
+  const sandboxOptions: Parameters<typeof startSandbox>[0] = {
     port: options.port,
     faults: faults.rules,
     ...(options.state === undefined ? {} : { stateFile: path(options.state) }),
@@ -65,7 +60,15 @@ export async function runSandbox(run: CommandRun, options: SandboxOptions): Prom
       done(code === 130 ? 'SIGINT' : 'SIGTERM');
     });
   });
-  await sandbox.close();
+  try {
+    await sandbox.close();
+  } catch (error) {
+    if (!(error instanceof StateSaveError)) throw error;
+    context.err(
+      `orws: error: the sandbox stopped (${signal}) but cannot save its state to ${foreignText(error.file, undefined, MESSAGE_MAX)}: ${foreignText(error.code, undefined, MESSAGE_MAX)}; the changes of this run are lost\n`,
+    );
+    return 1;
+  }
   context.out(
     `orws sandbox stopped (${signal})${options.state === undefined ? '' : `; state saved to ${foreignText(options.state, undefined, MESSAGE_MAX)}`}\n`,
   );

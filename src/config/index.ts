@@ -1,5 +1,5 @@
 /**
- * The config loader: YAML files → the desired state (SPEC §1). `loadConfig` reads from disk;
+ * The config loader: YAML files → the desired state. `loadConfig` reads from disk;
  * `parseConfigText` does the same for one file's text without touching the disk.
  */
 export { loadConfig, DEFAULT_CONFIG_PATH, type LoadConfigOptions } from './load.js';

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -352,4 +352,32 @@ describe('signals during apply', () => {
     expect(result.stderr).toContain('SIGTERM received');
     expect(existsSync(file)).toBe(true);
   }, 40_000);
+});
+
+describe('sandbox --state that cannot be saved', () => {
+  it('says it cannot save, and where, instead of an internal error; exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orws-state-'));
+    const state = join(dir, 'state.json');
+    const result = await runOrws(['sandbox', '--state', state], {
+      onStdout: (text, send) => {
+        const baseUrl = /OPENROUTER_BASE_URL=(\S+)/.exec(text)?.[1];
+        if (baseUrl === undefined) return;
+        // A change to save, and the directory becomes a file before the sandbox stops.
+        rmSync(dir, { recursive: true, force: true });
+        writeFileSync(dir, 'not a directory');
+        void fetch(`${baseUrl}/workspaces`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer k', 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'New', slug: 'new' }),
+        }).then(() => {
+          send('SIGTERM');
+        });
+      },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(
+      /cannot save its state to .*state\.json: E[A-Z]+; the changes of this run are lost/,
+    );
+    expect(result.stderr).not.toContain('internal error');
+  });
 });

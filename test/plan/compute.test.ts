@@ -302,7 +302,7 @@ describe('computePlan: identity, create, unmanaged', () => {
     expect(result.changes.map((c) => c.slug)).toEqual(['a', 'b', 'c']);
   });
 
-  it('keeps the plan document fields of SPEC §3', () => {
+  it('keeps the plan document fields scripts read', () => {
     const result = plan([], []);
     expect(result).toEqual({
       format_version: 2,
