@@ -21,7 +21,7 @@ import {
 import type { Plan } from './plan/types.js';
 import type { Client } from './api/client.js';
 import type { Workspace } from './schema/fields.js';
-import { readToolVersion } from './cli/version.js';
+import { readToolVersion } from './version.js';
 import { UsageError } from './errors.js';
 import { renderPlanJson } from './render/json.js';
 import { renderPlanMarkdown } from './render/markdown.js';
@@ -35,7 +35,14 @@ export {
   MAX_CONFIG_BYTES,
   type LoadConfigOptions,
 } from './config/index.js';
-export type { DesiredState, DesiredWorkspace } from './config/types.js';
+export type {
+  DesiredState,
+  DesiredWorkspace,
+  DesiredBudgets,
+  DesiredGuardrail,
+  DesiredMembers,
+  GuardrailFields,
+} from './config/types.js';
 export { renderExport } from './config/export.js';
 
 // Read: the API.
@@ -59,12 +66,25 @@ export {
 export type { Logger } from './log.js';
 
 // Decide.
-export { verifyChange, parsePlanDocument, type ChangeState } from './plan/index.js';
+export {
+  verifyChange,
+  parsePlanDocument,
+  hasDrift,
+  matchEntries,
+  type ChangeState,
+  type CurrentState,
+} from './plan/index.js';
+export { readCurrent } from './kinds/read.js';
+export { KINDS, findKind } from './kinds/registry.js';
+export type { Kind, Api, PlanContext, KindDiff } from './kinds/types.js';
 export {
   PLAN_FORMAT_VERSION,
   type Plan,
   type Change,
   type FieldChange,
+  type ChangeAction,
+  type KindName,
+  type PlanSummary,
   type PatchOperation,
   type WorkspaceRef,
 } from './plan/types.js';
@@ -76,6 +96,7 @@ export {
   type ApplyOptions,
   type ApplyReport,
   type ApplyStatus,
+  type ChangeResult,
   type WorkspaceResult,
 } from './apply/index.js';
 
@@ -99,6 +120,8 @@ export {
   InterruptedError,
   StalePlanError,
   PlanFileError,
+  TargetError,
+  UnexpectedAnswerError,
   formatIssue,
   type ConfigIssue,
   type SourcePosition,
@@ -107,7 +130,7 @@ export {
 export { DEFAULT_BASE_URL } from './api/settings.js';
 
 /** The version of this orws package, as its package.json states it (and plan documents record). */
-export const VERSION: string = readToolVersion();
+export { readToolVersion };
 
 /**
  * What a plan is computed from. As the CLI's, except that `createdAt` and `toolVersion`, which
@@ -116,7 +139,7 @@ export const VERSION: string = readToolVersion();
 export interface PlanInput extends Omit<PurePlanInput, 'createdAt' | 'toolVersion'> {
   /** The plan's timestamp (ISO 8601). Default: now. */
   createdAt?: string;
-  /** Recorded in the plan document. Default: {@link VERSION}. */
+  /** Recorded in the plan document. Default: this orws's version ({@link readToolVersion}). */
   toolVersion?: string;
 }
 
@@ -141,7 +164,7 @@ export function computePlan(input: PlanInput): Plan {
   return computePlanValue({
     ...input,
     createdAt: input.createdAt ?? new Date().toISOString(),
-    toolVersion: input.toolVersion ?? VERSION,
+    toolVersion: input.toolVersion ?? readToolVersion(),
   });
 }
 

@@ -39,7 +39,7 @@ import type {
   ValidateOptions,
 } from './program.js';
 import { createProgress } from './progress.js';
-import { readToolVersion } from './version.js';
+import { readToolVersion } from '../version.js';
 
 const SCHEMA_FILE = new URL('../../schema/workspaces.schema.json', import.meta.url);
 

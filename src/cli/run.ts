@@ -4,7 +4,7 @@ import type { CommandRun } from './commands.js';
 import { createInterrupt } from './interrupt.js';
 import { createRunContext, type CliIo } from './io.js';
 import { createProgram, findSingleDashOption, type CommandHandlers } from './program.js';
-import { readToolVersion } from './version.js';
+import { readToolVersion } from '../version.js';
 
 export type { CliInput, CliIo, CliOutput, CliSignal, CliSignals } from './io.js';
 

@@ -1,5 +1,11 @@
 import type { DesiredState, DesiredWorkspace } from '../config/types.js';
-import { ConfigError, TargetError, type ConfigIssue, type SourcePosition } from '../errors.js';
+import {
+  ConfigError,
+  TargetError,
+  OrwsError,
+  type ConfigIssue,
+  type SourcePosition,
+} from '../errors.js';
 import { KINDS, kindRank } from '../kinds/registry.js';
 import type { PlanContext } from '../kinds/types.js';
 import { workspaceKind } from '../kinds/workspace.js';
@@ -134,7 +140,9 @@ export function computePlan(input: PlanInput): Plan {
             ? remote
             : current.parts?.get(kind.name)?.get(remote.id);
       if (remote !== undefined && state === undefined) {
-        throw new Error(`the ${kind.name} of workspace ${remote.id} were not read`);
+        throw new OrwsError(
+          `the ${kind.name} of workspace "${remote.slug}" (${remote.id}) were not read, and the config manages them: plan from the state readCurrent() reads`,
+        );
       }
       const diff = kind.diff(entry, state, context);
       issues.push(...diff.issues.map((message) => at(entry.source, message)));
