@@ -318,12 +318,10 @@ describe("the README's drift alert", SLOW, () => {
   const posts: { method: string | undefined; body: string }[] = [];
 
   beforeAll(async () => {
-    const seed = (
-      JSON.parse(readFileSync(join(ROOT, 'examples/sandbox-state.json'), 'utf8')) as {
-        workspaces: never[];
-      }
-    ).workspaces;
-    sandbox = await startSandbox({ seed });
+    // The demo's whole sandbox state: workspaces, budgets, guardrails and members.
+    const state = join(mkdtempSync(join(tmpdir(), 'orws-drift-state-')), 'state.json');
+    copyFileSync(join(ROOT, 'examples/sandbox-state.json'), state);
+    sandbox = await startSandbox({ stateFile: state });
     webhook = createServer((request, response) => {
       let body = '';
       request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
@@ -357,7 +355,8 @@ describe("the README's drift alert", SLOW, () => {
     expect(posts[0]?.method).toBe('POST');
     const text = (JSON.parse(posts[0]?.body ?? '{}') as { text: string }).text;
     expect(text).toContain('~ default_text_model: "openai/gpt-4o" → "anthropic/claude-sonnet-4"');
-    expect(text).toContain('Plan: 1 to create, 2 to update, 1 unchanged, 1 unmanaged.');
+    expect(text).toContain('~ members: +erin@example.com −bob@example.com');
+    expect(text).toContain('Plan: 3 to create, 5 to update, 1 unchanged, 1 unmanaged.');
     expect(text).not.toContain(TEST_KEY);
     expect(sandbox.requests.filter((r) => r.method !== 'GET')).toEqual([]);
 
