@@ -54,9 +54,12 @@ export const guardrailKind: Kind<GuardrailState> = {
       MODEL_KEYS.some((key) => Array.isArray(entry.guardrail?.fields[key])),
     );
     if (!namesModels) return {};
+    // The API lists only text models unless asked for every output modality, and a guardrail
+    // may name an image or audio model.
     const answer = await api.request<ModelsAnswer>({
       method: 'GET',
       path: '/models',
+      query: { output_modalities: 'all' },
       validate: isModelsAnswer,
     });
     const canonical = new Map<string, string>();

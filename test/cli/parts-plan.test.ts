@@ -235,6 +235,29 @@ describe('no perpetual diffs', () => {
   });
 });
 
+describe('models of every output modality', () => {
+  it('a guardrail may name an image model: the catalog is read whole (output_modalities=all), once', async () => {
+    const s = await demo();
+    const env = sandboxEnv(s.baseUrl);
+    const file = configWriter().write(
+      [
+        'version: 1',
+        'workspaces:',
+        '  - slug: research',
+        '    guardrail: { allowed_models: [openai/dall-e-3, openai/gpt-4o] }',
+      ].join('\n'),
+    );
+    const apply = await runOrws(['apply', '-f', file, '--auto-approve'], { env });
+    expect(apply.stderr).toBe('');
+    expect(apply.exitCode).toBe(0);
+    const catalog = s.requests.filter((r) => r.path === '/models');
+    expect(catalog.map((r) => r.query)).toEqual([{ output_modalities: 'all' }]);
+    const again = await runOrws(['plan', '-f', file, '--detailed-exitcode'], { env });
+    expect(again.stdout).toContain('No changes.');
+    expect(again.exitCode).toBe(0);
+  });
+});
+
 describe('plan-time errors at the entry, before any write', () => {
   const cases: [string, string, RegExp][] = [
     [
