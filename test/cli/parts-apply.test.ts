@@ -161,9 +161,20 @@ describe('apply sends the minimal writes', () => {
     expect(sizes).toEqual([100, 50]);
     const sent = calls.flatMap((r) => (r.body as { user_ids: string[] }).user_ids).sort();
     expect(sent).toEqual(people.map((p) => p.id));
+    sandbox.clearRequests();
     const again = await runOrws(['plan', '-f', file, '--detailed-exitcode'], { env });
     expect(again.stdout).toContain('No changes.');
     expect(again.exitCode).toBe(0);
+    // 150 members and 155 people of the organization: two pages each, and one listing.
+    expect(lines(sandbox.requests).sort()).toEqual(
+      [
+        'GET /workspaces',
+        `GET /workspaces/${idOf(sandbox, 'research')}/members`,
+        `GET /workspaces/${idOf(sandbox, 'research')}/members`,
+        'GET /organization/members',
+        'GET /organization/members',
+      ].sort(),
+    );
   });
 });
 
