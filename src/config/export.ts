@@ -19,8 +19,9 @@ export interface ExportOptions {
  * Writes remote workspaces as a config that `orws plan` finds clean: every writable field set,
  * `id` pinned (so a later slug change in the file renames rather than creates), entries sorted
  * by slug, lists on one line, and the modeline that points editors at the schema. Budgets are
- * written for every interval (`null` where there is none), the guardrail with every field it
- * has set (left out while it was never written), members as emails where known.
+ * written for every interval (`null` where there is none), the guardrail with every key
+ * (`null` where unset, as a guardrail never written is), so that a later change to any of them
+ * is drift; members as emails where known.
  */
 export function renderExport(entries: readonly ExportEntry[], options: ExportOptions): string {
   const kinds = new Set<KindName>(
@@ -48,12 +49,11 @@ export function renderExport(entries: readonly ExportEntry[], options: ExportOpt
       block.include_byok = budgets.include_byok;
       entry.set('budgets', document.createNode(block));
     }
-    if (guardrail !== undefined && guardrail.materialized) {
+    if (guardrail !== undefined) {
       const block = document.createNode({}) as YAMLMap;
       for (const key of GUARDRAIL_KEYS) {
-        const value = guardrail.values[key];
-        if (value !== undefined && value !== null)
-          block.set(key, exportValue(key, value, document));
+        const value = guardrail.values[key] ?? null;
+        block.set(key, value === null ? null : exportValue(key, value, document));
       }
       entry.set('guardrail', block);
     }

@@ -54,9 +54,12 @@ export const guardrailKind: Kind<GuardrailState> = {
       MODEL_KEYS.some((key) => Array.isArray(entry.guardrail?.fields[key])),
     );
     if (!namesModels) return {};
+    // The API lists only text models unless asked for every output modality, and a guardrail
+    // may name an image or audio model.
     const answer = await api.request<ModelsAnswer>({
       method: 'GET',
       path: '/models',
+      query: { output_modalities: 'all' },
       validate: isModelsAnswer,
     });
     const canonical = new Map<string, string>();
@@ -78,19 +81,19 @@ export const guardrailKind: Kind<GuardrailState> = {
       if (!Object.hasOwn(desired, key)) continue;
       let after: unknown = normalize(key, desired[key] ?? null);
       if (MODEL_KEYS.includes(key) && Array.isArray(after)) {
-        after = sortedSet(
-          (after as string[]).map((name) => {
-            const canonical = context.models?.canonical.get(name);
-            if (canonical === undefined) {
-              issues.push(
-                `guardrail.${key}: no model ${JSON.stringify(name)} in the API's model catalog (GET /models)`,
-              );
-              return name;
-            }
-            if (canonical !== name) labels[canonical] = name;
-            return canonical;
-          }),
-        );
+        // Two names of one model (its slug and its canonical slug) are one item of the set.
+        const names = (after as string[]).map((name) => {
+          const canonical = context.models?.canonical.get(name);
+          if (canonical === undefined) {
+            issues.push(
+              `guardrail.${key}: no model ${JSON.stringify(name)} in the API's model catalog (GET /models)`,
+            );
+            return name;
+          }
+          if (canonical !== name) labels[canonical] = name;
+          return canonical;
+        });
+        after = sortedSet([...new Set(names)]);
       }
       if (current === undefined) {
         if (after !== null) fields.push({ field: key, after });

@@ -682,7 +682,13 @@ function handleApi(
       );
     }
     case 'GET /models': {
-      const models = resources.listModels();
+      // "Filter models by output modality … or "all" to include all models. Defaults to "text"."
+      const modalities = params.get('output_modalities');
+      const models = resources
+        .listModels()
+        .filter((model) => hasOutputModality(model, modalities ?? 'text'));
+      const also =
+        modalities === null ? '' : `&output_modalities=${encodeURIComponent(modalities)}`;
       // "When both offset and limit are omitted, the full list is returned"; limit ≤ 1000.
       if (!params.has('offset') && !params.has('limit')) {
         return jsonReply(200, { data: models, total_count: models.length, links: { next: null } });
@@ -697,13 +703,28 @@ function handleApi(
         data: models.slice(offset, end),
         total_count: models.length,
         links: {
-          next: end < models.length ? `${API_PREFIX}/models?offset=${end}&limit=${limit}` : null,
+          next:
+            end < models.length ? `${API_PREFIX}/models?offset=${end}&limit=${limit}${also}` : null,
         },
       });
     }
     default:
       throw new HttpProblem(404, NOT_FOUND);
   }
+}
+
+/**
+ * Whether a model is listed under the `output_modalities` filter of `GET /models`: `all`, or
+ * a comma-separated list of which the model outputs at least one (a model that states none
+ * outputs text).
+ */
+function hasOutputModality(model: Record<string, unknown>, filter: string): boolean {
+  if (filter === 'all') return true;
+  const architecture = model.architecture as { output_modalities?: unknown } | undefined;
+  const outputs = Array.isArray(architecture?.output_modalities)
+    ? (architecture.output_modalities as unknown[])
+    : ['text'];
+  return filter.split(',').some((wanted) => outputs.includes(wanted.trim()));
 }
 
 /** The reply a `status` fault sends. */
