@@ -241,10 +241,10 @@ describe('concurrency', () => {
     expect(remote.stats).toEqual({ requests: 16, retries: 8 });
     const [burst, retries] = [api.requests.slice(0, 8), api.requests.slice(8)];
     expect(Math.max(...burst.map((r) => r.inFlight))).toBe(8);
-    // The first four retries fill the halved limit; each success then adds one, so a later
-    // retry may find one more slot (which of the four ends first is up to the scheduler).
+    // The first four retries fill the halved limit (halved once: per response it would be 1;
+    // not at all, 8). Each success then adds one slot, so how far the later retries overlap
+    // depends on the scheduler and is not asserted.
     expect(Math.max(...retries.slice(0, 4).map((r) => r.inFlight))).toBe(4);
-    expect(Math.max(...retries.map((r) => r.inFlight))).toBeLessThanOrEqual(5);
 
     // Back at 8 after the successes: 8 more GETs all go at once.
     api.clearRequests();

@@ -5,20 +5,20 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliSignal } from '../../src/cli/run.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import {
-  EXAMPLE,
-  exampleSeed,
+  FIELDS_EXAMPLE,
+  exampleState,
   TEST_KEY,
   runOrws,
   sandboxEnv,
   type CliResult,
 } from '../helpers/cli.js';
 
-const seed = exampleSeed();
+const { seed, resources } = exampleState();
 
 let sandbox: Sandbox;
 
 beforeEach(async () => {
-  sandbox = await startSandbox({ seed });
+  sandbox = await startSandbox({ seed, resources });
 });
 
 afterEach(async () => {
@@ -35,7 +35,7 @@ function expectNoLeak(result: CliResult): void {
 }
 
 async function converges(): Promise<void> {
-  const plan = await runOrws(['plan', '-f', EXAMPLE, '--detailed-exitcode'], { env: env() });
+  const plan = await runOrws(['plan', '-f', FIELDS_EXAMPLE, '--detailed-exitcode'], { env: env() });
   expect(plan.exitCode).toBe(0);
 }
 
@@ -49,7 +49,7 @@ describe('under faults, apply converges or says exactly what was and was not app
       times: 1,
     });
     const result = await runOrws(
-      ['apply', '-f', EXAMPLE, '--auto-approve', '--log-level', 'info'],
+      ['apply', '-f', FIELDS_EXAMPLE, '--auto-approve', '--log-level', 'info'],
       {
         env: env(),
       },
@@ -64,7 +64,7 @@ describe('under faults, apply converges or says exactly what was and was not app
     sandbox.faults.add({ method: 'PATCH', path: '/workspaces/*', status: 503, times: 1 });
     sandbox.faults.add({ method: 'POST', path: '/workspaces', drop: true, times: 1 });
     const result = await runOrws(
-      ['apply', '-f', EXAMPLE, '--auto-approve', '--log-level', 'trace'],
+      ['apply', '-f', FIELDS_EXAMPLE, '--auto-approve', '--log-level', 'trace'],
       { env: env() },
     );
     expect(result.exitCode).toBe(0);
@@ -75,16 +75,19 @@ describe('under faults, apply converges or says exactly what was and was not app
 
   it('a timeout is retried', async () => {
     sandbox.faults.add({ method: 'PATCH', path: '/workspaces/*', delayMs: 3000, times: 1 });
-    const result = await runOrws(['apply', '-f', EXAMPLE, '--auto-approve', '--timeout', '0.5'], {
-      env: env(),
-    });
+    const result = await runOrws(
+      ['apply', '-f', FIELDS_EXAMPLE, '--auto-approve', '--timeout', '0.5'],
+      {
+        env: env(),
+      },
+    );
     expect(result.exitCode).toBe(0);
     await converges();
   });
 
   it('a body that is not JSON: an error naming the request with an excerpt, no stack trace, nothing written', async () => {
     sandbox.faults.add({ method: 'GET', path: '/workspaces', malformed: 'not-json', times: 0 });
-    const result = await runOrws(['apply', '-f', EXAMPLE, '--auto-approve'], { env: env() });
+    const result = await runOrws(['apply', '-f', FIELDS_EXAMPLE, '--auto-approve'], { env: env() });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/GET \S*\/workspaces/);
     expectNoLeak(result);
@@ -94,7 +97,7 @@ describe('under faults, apply converges or says exactly what was and was not app
   for (const kind of ['wrong-shape', 'missing-fields', 'truncated'] as const) {
     it(`a ${kind} list response is refused with a clear error`, async () => {
       sandbox.faults.add({ method: 'GET', path: '/workspaces', malformed: kind, times: 0 });
-      const result = await runOrws(['plan', '-f', EXAMPLE], { env: env() });
+      const result = await runOrws(['plan', '-f', FIELDS_EXAMPLE], { env: env() });
       expect(result.exitCode).toBe(1);
       expect(result.stderr).toMatch(/GET \S*\/workspaces/);
       expectNoLeak(result);
@@ -110,7 +113,7 @@ describe('under faults, apply converges or says exactly what was and was not app
       times: 0,
     });
     const result = await runOrws(
-      ['apply', '-f', EXAMPLE, '--auto-approve', '--max-retries', '1', '--format', 'json'],
+      ['apply', '-f', FIELDS_EXAMPLE, '--auto-approve', '--max-retries', '1', '--format', 'json'],
       {
         env: env(),
       },
@@ -133,7 +136,7 @@ describe('under faults, apply converges or says exactly what was and was not app
     expect(failed?.error).toMatch(/500/);
     expect(failed?.error).toMatch(/2 attempts/);
     sandbox.faults.clear();
-    const rerun = await runOrws(['apply', '-f', EXAMPLE, '--auto-approve'], { env: env() });
+    const rerun = await runOrws(['apply', '-f', FIELDS_EXAMPLE, '--auto-approve'], { env: env() });
     expect(rerun.exitCode).toBe(0);
     await converges();
   });
@@ -148,7 +151,7 @@ describe('under faults, apply converges or says exactly what was and was not app
       body: JSON.stringify({ data: production }),
       times: 0,
     });
-    const result = await runOrws(['apply', '-f', EXAMPLE, '--auto-approve'], { env: env() });
+    const result = await runOrws(['apply', '-f', FIELDS_EXAMPLE, '--auto-approve'], { env: env() });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain(
       'did not converge: default_text_model is "openai/gpt-4o", wanted "anthropic/claude-sonnet-4"',

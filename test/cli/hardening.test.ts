@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { EXAMPLE, exampleSeed, runOrws, sandboxEnv } from '../helpers/cli.js';
+import { FIELDS_EXAMPLE, exampleState, runOrws, sandboxEnv } from '../helpers/cli.js';
 
 let sandbox: Sandbox;
 let dir: string;
 
 beforeEach(async () => {
-  sandbox = await startSandbox({ seed: exampleSeed() });
+  sandbox = await startSandbox({ ...exampleState() });
   dir = mkdtempSync(join(tmpdir(), 'orws-hard-'));
 });
 
@@ -47,7 +47,7 @@ describe("orws's own output is never altered to hide the key", () => {
   });
 
   it('with the key "x", plan still names the sandbox workspace', async () => {
-    const result = await runOrws(['plan', '-f', EXAMPLE], {
+    const result = await runOrws(['plan', '-f', FIELDS_EXAMPLE], {
       env: { OPENROUTER_BASE_URL: sandbox.baseUrl, OPENROUTER_MANAGEMENT_KEY: 'x' },
     });
     expect(result.exitCode).toBe(0);
@@ -58,11 +58,15 @@ describe("orws's own output is never altered to hide the key", () => {
 
 describe('range checks', () => {
   it('--timeout above what a Node timer holds is a usage error', async () => {
-    const result = await runOrws(['plan', '-f', EXAMPLE, '--timeout', '2147484'], { env: env() });
+    const result = await runOrws(['plan', '-f', FIELDS_EXAMPLE, '--timeout', '2147484'], {
+      env: env(),
+    });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('--timeout must be at most 2147483 seconds');
     expect(sandbox.requests).toHaveLength(0);
-    const ok = await runOrws(['plan', '-f', EXAMPLE, '--timeout', '2147483'], { env: env() });
+    const ok = await runOrws(['plan', '-f', FIELDS_EXAMPLE, '--timeout', '2147483'], {
+      env: env(),
+    });
     expect(ok.exitCode).toBe(0);
   });
 
@@ -81,7 +85,11 @@ describe('range checks', () => {
 
 describe('the confirmation prompt', () => {
   it('Ctrl-D (end of input) is a no: cancelled, nothing sent, exit 1', async () => {
-    const result = await runOrws(['apply', '-f', EXAMPLE], { env: env(), tty: true, input: '' });
+    const result = await runOrws(['apply', '-f', FIELDS_EXAMPLE], {
+      env: env(),
+      tty: true,
+      input: '',
+    });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain('Enter a value: ');
     expect(result.stderr.endsWith('orws: apply cancelled; nothing was sent.\n')).toBe(true);
@@ -89,7 +97,7 @@ describe('the confirmation prompt', () => {
   });
 
   it('yes on a terminal applies', async () => {
-    const result = await runOrws(['apply', '-f', EXAMPLE], {
+    const result = await runOrws(['apply', '-f', FIELDS_EXAMPLE], {
       env: env(),
       tty: true,
       input: 'yes\n',
@@ -102,18 +110,18 @@ describe('the confirmation prompt', () => {
 describe('plan --out', () => {
   it('refuses to overwrite a file that is not a plan, and leaves it as it was', async () => {
     const config = join(dir, 'workspaces.yaml');
-    writeFileSync(config, readFileSync(EXAMPLE));
+    writeFileSync(config, readFileSync(FIELDS_EXAMPLE));
     const result = await runOrws(['plan', '-f', config, '--out', config], { env: env() });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('refusing to overwrite');
-    expect(readFileSync(config, 'utf8')).toBe(readFileSync(EXAMPLE, 'utf8'));
+    expect(readFileSync(config, 'utf8')).toBe(readFileSync(FIELDS_EXAMPLE, 'utf8'));
     expect(sandbox.requests).toHaveLength(0);
   });
 
   it('overwrites an older plan', async () => {
     const planFile = join(dir, 'plan.json');
     writeFileSync(planFile, JSON.stringify({ format_version: 0, changes: [] }));
-    const result = await runOrws(['plan', '-f', EXAMPLE, '--out', planFile], { env: env() });
+    const result = await runOrws(['plan', '-f', FIELDS_EXAMPLE, '--out', planFile], { env: env() });
     expect(result.exitCode).toBe(0);
     expect(
       (JSON.parse(readFileSync(planFile, 'utf8')) as { format_version: number }).format_version,
@@ -126,7 +134,7 @@ describe('show PLANFILE', () => {
     const planFile = join(dir, 'plan.json');
     for (const format of ['text', 'json', 'markdown']) {
       const planned = await runOrws(
-        ['plan', '-f', EXAMPLE, '--out', planFile, '--format', format],
+        ['plan', '-f', FIELDS_EXAMPLE, '--out', planFile, '--format', format],
         { env: env() },
       );
       sandbox.clearRequests();
@@ -138,7 +146,7 @@ describe('show PLANFILE', () => {
   });
 
   it('refuses a file that is not a plan', async () => {
-    const result = await runOrws(['show', EXAMPLE]);
+    const result = await runOrws(['show', FIELDS_EXAMPLE]);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('is not a plan file');
   });
@@ -147,7 +155,7 @@ describe('show PLANFILE', () => {
 describe('apply PLANFILE', () => {
   it('prints the plan it applies before the results', async () => {
     const planFile = join(dir, 'plan.json');
-    await runOrws(['plan', '-f', EXAMPLE, '--out', planFile], { env: env() });
+    await runOrws(['plan', '-f', FIELDS_EXAMPLE, '--out', planFile], { env: env() });
     const shown = await runOrws(['show', planFile]);
     const result = await runOrws(['apply', planFile], { env: env() });
     expect(result.exitCode).toBe(0);
@@ -274,9 +282,11 @@ describe('Terraform habits', () => {
   });
 
   it('a short option with its value attached, and a value that starts with a dash, still work', async () => {
-    const attached = await runOrws(['validate', `-f${EXAMPLE}`]);
+    const attached = await runOrws(['validate', `-f${FIELDS_EXAMPLE}`]);
     expect(attached.exitCode).toBe(0);
-    const dashValue = await runOrws(['plan', '-f', EXAMPLE, '--target', '-weird'], { env: env() });
+    const dashValue = await runOrws(['plan', '-f', FIELDS_EXAMPLE, '--target', '-weird'], {
+      env: env(),
+    });
     expect(dashValue.stderr).not.toContain('did you mean');
   });
 });

@@ -1,24 +1,15 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   startSandbox,
   type RecordedRequest,
-  type ResourceSeed,
   type Sandbox,
   type SandboxOptions,
-  type SeedWorkspace,
 } from '../../src/sandbox/index.js';
-import { ROOT } from '../helpers/cli.js';
+import { exampleState as demoState } from '../helpers/cli.js';
 
-/** The demo's whole sandbox state (examples/sandbox-state.json): workspaces and every part. */
-export function demoState(): { seed: SeedWorkspace[]; resources: ResourceSeed } {
-  const state = JSON.parse(readFileSync(join(ROOT, 'examples/sandbox-state.json'), 'utf8')) as {
-    workspaces: SeedWorkspace[];
-  } & ResourceSeed;
-  const { workspaces, ...resources } = state;
-  return { seed: workspaces, resources };
-}
+export { demoState };
 
 /** A sandbox seeded with the demo's state, plus `options`. */
 export function startDemoSandbox(options: SandboxOptions = {}): Promise<Sandbox> {

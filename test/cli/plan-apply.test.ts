@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { EXAMPLE, exampleSeed, TEST_KEY, runOrws, sandboxEnv } from '../helpers/cli.js';
+import { FIELDS_EXAMPLE, exampleState, TEST_KEY, runOrws, sandboxEnv } from '../helpers/cli.js';
 
-const seed = exampleSeed();
+const { seed, resources } = exampleState();
 
 /** The POST body the example's new workspace gets: every field its entry and the defaults set. */
 const CREATE_DATA_SCIENCE = {
@@ -22,7 +22,7 @@ let sandbox: Sandbox;
 let dir: string;
 
 beforeEach(async () => {
-  sandbox = await startSandbox({ seed });
+  sandbox = await startSandbox({ seed, resources });
   dir = mkdtempSync(join(tmpdir(), 'orws-cli-'));
 });
 
@@ -40,7 +40,9 @@ function config(text: string): string {
 
 describe('orws plan', () => {
   it('shows the drift of the example, sends no write, and exits 0', async () => {
-    const result = await runOrws(['plan', '-f', EXAMPLE], { env: sandboxEnv(sandbox.baseUrl) });
+    const result = await runOrws(['plan', '-f', FIELDS_EXAMPLE], {
+      env: sandboxEnv(sandbox.baseUrl),
+    });
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain(
@@ -55,7 +57,7 @@ describe('orws plan', () => {
   });
 
   it('--format json prints the plan document with exact bodies', async () => {
-    const result = await runOrws(['plan', '-f', EXAMPLE, '--format', 'json'], {
+    const result = await runOrws(['plan', '-f', FIELDS_EXAMPLE, '--format', 'json'], {
       env: sandboxEnv(sandbox.baseUrl),
     });
     expect(result.exitCode).toBe(0);
@@ -73,9 +75,9 @@ describe('orws plan', () => {
 
   it('--detailed-exitcode exits 2 on changes and 0 without', async () => {
     const env = sandboxEnv(sandbox.baseUrl);
-    expect((await runOrws(['plan', '-f', EXAMPLE, '--detailed-exitcode'], { env })).exitCode).toBe(
-      2,
-    );
+    expect(
+      (await runOrws(['plan', '-f', FIELDS_EXAMPLE, '--detailed-exitcode'], { env })).exitCode,
+    ).toBe(2);
     const clean = config('version: 1\nworkspaces:\n  - slug: research\n    name: Research\n');
     expect((await runOrws(['plan', '-f', clean, '--detailed-exitcode'], { env })).exitCode).toBe(0);
     expect((await runOrws(['plan', '-f', clean], { env })).exitCode).toBe(0);
@@ -92,7 +94,7 @@ describe('orws plan', () => {
   });
 
   it('a missing key sends no request and says which variable to set', async () => {
-    const result = await runOrws(['plan', '-f', EXAMPLE], {
+    const result = await runOrws(['plan', '-f', FIELDS_EXAMPLE], {
       env: { OPENROUTER_BASE_URL: sandbox.baseUrl },
     });
     expect(result.exitCode).toBe(1);
@@ -102,7 +104,7 @@ describe('orws plan', () => {
 
   it('refuses http:// to a host that is not loopback, before any request', async () => {
     const result = await runOrws(
-      ['plan', '-f', EXAMPLE, '--base-url', 'http://example.com/api/v1'],
+      ['plan', '-f', FIELDS_EXAMPLE, '--base-url', 'http://example.com/api/v1'],
       {
         env: { OPENROUTER_MANAGEMENT_KEY: TEST_KEY },
       },
@@ -113,7 +115,7 @@ describe('orws plan', () => {
 
   it('--target limits the plan', async () => {
     const result = await runOrws(
-      ['plan', '-f', EXAMPLE, '--target', 'production', '--format', 'json'],
+      ['plan', '-f', FIELDS_EXAMPLE, '--target', 'production', '--format', 'json'],
       {
         env: sandboxEnv(sandbox.baseUrl),
       },
@@ -126,7 +128,7 @@ describe('orws plan', () => {
 describe('orws apply', () => {
   it('sends exactly the planned bodies, then plan shows no changes (convergence)', async () => {
     const env = sandboxEnv(sandbox.baseUrl);
-    const result = await runOrws(['apply', '-f', EXAMPLE, '--auto-approve'], { env });
+    const result = await runOrws(['apply', '-f', FIELDS_EXAMPLE, '--auto-approve'], { env });
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     const production = sandbox.workspaces().find((w) => w.slug === 'production');
@@ -151,14 +153,16 @@ describe('orws apply', () => {
     expect(result.stdout).toContain('Apply complete: 3 applied');
 
     sandbox.clearRequests();
-    const again = await runOrws(['plan', '-f', EXAMPLE, '--detailed-exitcode'], { env });
+    const again = await runOrws(['plan', '-f', FIELDS_EXAMPLE, '--detailed-exitcode'], { env });
     expect(again.exitCode).toBe(0);
     expect(again.stdout).toContain('No changes.');
     expect(writes()).toEqual([]);
   });
 
   it('off a terminal, without --auto-approve, refuses and sends nothing', async () => {
-    const result = await runOrws(['apply', '-f', EXAMPLE], { env: sandboxEnv(sandbox.baseUrl) });
+    const result = await runOrws(['apply', '-f', FIELDS_EXAMPLE], {
+      env: sandboxEnv(sandbox.baseUrl),
+    });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('--auto-approve');
     expect(sandbox.requests).toEqual([]);
@@ -166,7 +170,9 @@ describe('orws apply', () => {
 
   it('never touches an unmanaged workspace', async () => {
     const before = sandbox.workspaces().find((w) => w.slug === 'sandbox');
-    await runOrws(['apply', '-f', EXAMPLE, '--auto-approve'], { env: sandboxEnv(sandbox.baseUrl) });
+    await runOrws(['apply', '-f', FIELDS_EXAMPLE, '--auto-approve'], {
+      env: sandboxEnv(sandbox.baseUrl),
+    });
     expect(sandbox.workspaces().find((w) => w.slug === 'sandbox')).toEqual(before);
     expect(sandbox.requests.filter((r) => r.path.endsWith(before?.id ?? '-'))).toEqual([]);
   });
@@ -181,7 +187,7 @@ describe('orws apply', () => {
     });
     const env = { ...sandboxEnv(sandbox.baseUrl) };
     const result = await runOrws(
-      ['apply', '-f', EXAMPLE, '--auto-approve', '--concurrency', '1', '--max-retries', '0'],
+      ['apply', '-f', FIELDS_EXAMPLE, '--auto-approve', '--concurrency', '1', '--max-retries', '0'],
       { env },
     );
     expect(result.exitCode).toBe(1);
@@ -189,16 +195,16 @@ describe('orws apply', () => {
     expect(result.stdout).toContain(
       'Apply incomplete: 2 applied, 0 already applied, 1 failed, 0 not attempted.',
     );
-    const rerun = await runOrws(['apply', '-f', EXAMPLE, '--auto-approve'], { env });
+    const rerun = await runOrws(['apply', '-f', FIELDS_EXAMPLE, '--auto-approve'], { env });
     expect(rerun.exitCode).toBe(0);
     expect(rerun.stdout).toContain('Apply complete: 1 applied');
-    const final = await runOrws(['plan', '-f', EXAMPLE, '--detailed-exitcode'], { env });
+    const final = await runOrws(['plan', '-f', FIELDS_EXAMPLE, '--detailed-exitcode'], { env });
     expect(final.exitCode).toBe(0);
   });
 
   it('--target limits apply to the named workspaces', async () => {
     const result = await runOrws(
-      ['apply', '-f', EXAMPLE, '--auto-approve', '--target', 'production'],
+      ['apply', '-f', FIELDS_EXAMPLE, '--auto-approve', '--target', 'production'],
       {
         env: sandboxEnv(sandbox.baseUrl),
       },
@@ -211,9 +217,12 @@ describe('orws apply', () => {
   });
 
   it('apply --format json writes one result document', async () => {
-    const result = await runOrws(['apply', '-f', EXAMPLE, '--auto-approve', '--format', 'json'], {
-      env: sandboxEnv(sandbox.baseUrl),
-    });
+    const result = await runOrws(
+      ['apply', '-f', FIELDS_EXAMPLE, '--auto-approve', '--format', 'json'],
+      {
+        env: sandboxEnv(sandbox.baseUrl),
+      },
+    );
     expect(result.exitCode).toBe(0);
     const report = JSON.parse(result.stdout) as {
       results: { slug: string; status: string; body: unknown }[];
@@ -240,14 +249,31 @@ describe('the management key', () => {
     const env = sandboxEnv(sandbox.baseUrl);
     sandbox.faults.add({ method: 'PATCH', path: '/workspaces/*', status: 500, times: 0 });
     const runs = await Promise.all([
-      runOrws(['plan', '-f', EXAMPLE, '--log-level', 'trace'], { env }),
+      runOrws(['plan', '-f', FIELDS_EXAMPLE, '--log-level', 'trace'], { env }),
       runOrws(
-        ['apply', '-f', EXAMPLE, '--auto-approve', '--log-level', 'trace', '--max-retries', '1'],
+        [
+          'apply',
+          '-f',
+          FIELDS_EXAMPLE,
+          '--auto-approve',
+          '--log-level',
+          'trace',
+          '--max-retries',
+          '1',
+        ],
         { env },
       ),
       runOrws(['export', '--log-level', 'trace'], { env }),
       runOrws(
-        ['plan', '-f', EXAMPLE, '--log-level', 'trace', '--base-url', 'http://127.0.0.1:1/api/v1'],
+        [
+          'plan',
+          '-f',
+          FIELDS_EXAMPLE,
+          '--log-level',
+          'trace',
+          '--base-url',
+          'http://127.0.0.1:1/api/v1',
+        ],
         {
           env: { OPENROUTER_MANAGEMENT_KEY: TEST_KEY },
         },

@@ -3,16 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { EXAMPLE, exampleSeed, TEST_KEY, runOrws, sandboxEnv } from '../helpers/cli.js';
+import { FIELDS_EXAMPLE, exampleState, TEST_KEY, runOrws, sandboxEnv } from '../helpers/cli.js';
 
-const seed = exampleSeed();
+const { seed, resources } = exampleState();
 
 let sandbox: Sandbox;
 let dir: string;
 let planFile: string;
 
 beforeEach(async () => {
-  sandbox = await startSandbox({ seed });
+  sandbox = await startSandbox({ seed, resources });
   dir = mkdtempSync(join(tmpdir(), 'orws-saved-'));
   planFile = join(dir, 'plan.json');
 });
@@ -25,16 +25,19 @@ const env = () => sandboxEnv(sandbox.baseUrl);
 const writes = () => sandbox.requests.filter((r) => r.method !== 'GET');
 
 async function savePlan(): Promise<void> {
-  const result = await runOrws(['plan', '-f', EXAMPLE, '--out', planFile], { env: env() });
+  const result = await runOrws(['plan', '-f', FIELDS_EXAMPLE, '--out', planFile], { env: env() });
   expect(result.exitCode).toBe(0);
   sandbox.clearRequests();
 }
 
 describe('plan --out', () => {
   it('writes the same document --format json prints, without the key', async () => {
-    const result = await runOrws(['plan', '-f', EXAMPLE, '--out', planFile, '--format', 'json'], {
-      env: env(),
-    });
+    const result = await runOrws(
+      ['plan', '-f', FIELDS_EXAMPLE, '--out', planFile, '--format', 'json'],
+      {
+        env: env(),
+      },
+    );
     const saved = readFileSync(planFile, 'utf8');
     expect(saved).toBe(result.stdout);
     expect(saved).not.toContain(TEST_KEY);
@@ -58,7 +61,9 @@ describe('apply PLANFILE', () => {
         .map((c) => c.body)
         .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
     );
-    const after = await runOrws(['plan', '-f', EXAMPLE, '--detailed-exitcode'], { env: env() });
+    const after = await runOrws(['plan', '-f', FIELDS_EXAMPLE, '--detailed-exitcode'], {
+      env: env(),
+    });
     expect(after.exitCode).toBe(0);
   });
 
@@ -112,7 +117,7 @@ describe('apply PLANFILE', () => {
 
   it('refuses a plan made against another base URL, before any request', async () => {
     await savePlan();
-    const other = await startSandbox({ seed });
+    const other = await startSandbox({ seed, resources });
     try {
       const result = await runOrws(['apply', planFile], { env: sandboxEnv(other.baseUrl) });
       expect(result.exitCode).toBe(1);
@@ -173,7 +178,9 @@ describe('apply PLANFILE', () => {
 
 describe('plan --format markdown', () => {
   it('prints a summary table and details without escape codes', async () => {
-    const result = await runOrws(['plan', '-f', EXAMPLE, '--format', 'markdown'], { env: env() });
+    const result = await runOrws(['plan', '-f', FIELDS_EXAMPLE, '--format', 'markdown'], {
+      env: env(),
+    });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('| ➕ create | 1 |');
     expect(result.stdout).toContain('<details>');
@@ -209,7 +216,7 @@ describe('export', () => {
 describe('drift check (plan --detailed-exitcode)', () => {
   it('exits 1 on an error, distinct from 2 (drift) and 0 (clean)', async () => {
     const result = await runOrws(
-      ['plan', '-f', EXAMPLE, '--detailed-exitcode', '--max-retries', '0'],
+      ['plan', '-f', FIELDS_EXAMPLE, '--detailed-exitcode', '--max-retries', '0'],
       {
         env: { ...env(), OPENROUTER_BASE_URL: 'http://127.0.0.1:9/api/v1' },
       },
@@ -221,7 +228,7 @@ describe('drift check (plan --detailed-exitcode)', () => {
 describe('output files', () => {
   it('a plan file that cannot be written is a clear error, exit 1', async () => {
     const result = await runOrws(
-      ['plan', '-f', EXAMPLE, '--out', join(dir, 'missing-dir', 'plan.json')],
+      ['plan', '-f', FIELDS_EXAMPLE, '--out', join(dir, 'missing-dir', 'plan.json')],
       {
         env: env(),
       },

@@ -13,7 +13,7 @@ const HAS_SCRIPT = spawnSync('script', ['--version'], { encoding: 'utf8' }).stdo
   'util-linux',
 );
 
-const EXAMPLE = join(ROOT, 'examples/workspaces.yaml');
+const FIELDS_EXAMPLE = join(ROOT, 'test/fixtures/workspaces-fields-only.yaml');
 const ESC = '\u001b';
 const GREEN = `${ESC}[32m`;
 const YELLOW = `${ESC}[33m`;
@@ -73,7 +73,7 @@ afterEach(async () => {
 
 describe.runIf(HAS_SCRIPT)('on a terminal', () => {
   it('plan colors creates green, updates yellow, removed values red, and shows listing progress', async () => {
-    const result = await runInTerminal(['plan', '-f', EXAMPLE], sandboxEnv(sandbox.baseUrl));
+    const result = await runInTerminal(['plan', '-f', FIELDS_EXAMPLE], sandboxEnv(sandbox.baseUrl));
     expect(result.exitCode).toBe(0);
     expect(result.screen).toContain(`${GREEN}  + workspace "data-science"`);
     expect(result.screen).toContain(`${YELLOW}  ~ workspace "production"`);
@@ -86,7 +86,7 @@ describe.runIf(HAS_SCRIPT)('on a terminal', () => {
 
   it('apply colors each result line and counts the workspaces applied (n/N)', async () => {
     const result = await runInTerminal(
-      ['apply', '-f', EXAMPLE, '--auto-approve'],
+      ['apply', '-f', FIELDS_EXAMPLE, '--auto-approve'],
       sandboxEnv(sandbox.baseUrl),
     );
     expect(result.exitCode).toBe(0);
@@ -101,7 +101,7 @@ describe.runIf(HAS_SCRIPT)('on a terminal', () => {
 
   it('apply asks, and any answer but "yes" cancels: exit 1, nothing sent', async () => {
     const result = await runInTerminal(
-      ['apply', '-f', EXAMPLE],
+      ['apply', '-f', FIELDS_EXAMPLE],
       sandboxEnv(sandbox.baseUrl),
       'y\n',
     );
@@ -112,7 +112,7 @@ describe.runIf(HAS_SCRIPT)('on a terminal', () => {
   });
 
   it('an empty NO_COLOR does not turn color off (no-color.org: "present and not an empty string")', async () => {
-    const result = await runInTerminal(['plan', '-f', EXAMPLE], {
+    const result = await runInTerminal(['plan', '-f', FIELDS_EXAMPLE], {
       ...sandboxEnv(sandbox.baseUrl),
       NO_COLOR: '',
     });
@@ -128,7 +128,7 @@ describe.runIf(HAS_SCRIPT)('on a terminal', () => {
     it('plan (with listing progress and a debug log)', async () => {
       const env = { ...sandboxEnv(sandbox.baseUrl), ...extraEnv };
       const result = await runInTerminal(
-        ['plan', '-f', EXAMPLE, '--log-level', 'debug', ...flags],
+        ['plan', '-f', FIELDS_EXAMPLE, '--log-level', 'debug', ...flags],
         env,
       );
       expect(result.exitCode).toBe(0);
@@ -141,7 +141,7 @@ describe.runIf(HAS_SCRIPT)('on a terminal', () => {
 
     it('apply, confirmed at the prompt', async () => {
       const env = { ...sandboxEnv(sandbox.baseUrl), ...extraEnv };
-      const result = await runInTerminal(['apply', '-f', EXAMPLE, ...flags], env, 'yes\n');
+      const result = await runInTerminal(['apply', '-f', FIELDS_EXAMPLE, ...flags], env, 'yes\n');
       expect(result.exitCode).toBe(0);
       expect(result.screen).toContain('Enter a value:');
       expect(result.screen).toContain('Apply complete: 3 applied');
@@ -167,7 +167,7 @@ describe.each([
       path: `/workspaces/${production.id}`,
       edit: { target: production.id, fields: { default_text_model: 'someone/else' } },
     });
-    const result = await runOrws(['apply', '-f', EXAMPLE, ...flags], {
+    const result = await runOrws(['apply', '-f', FIELDS_EXAMPLE, ...flags], {
       env,
       tty: true,
       input: 'yes\n',
@@ -194,10 +194,13 @@ describe.each([
 describe('off a terminal (pipes): not one escape code on stdout or stderr', () => {
   it('plan, apply and a failing plan', async () => {
     const env = sandboxEnv(sandbox.baseUrl);
-    const plan = await runCli(['plan', '-f', EXAMPLE, '--log-level', 'debug'], { env });
-    const apply = await runCli(['apply', '-f', EXAMPLE, '--auto-approve', '--log-level', 'debug'], {
-      env,
-    });
+    const plan = await runCli(['plan', '-f', FIELDS_EXAMPLE, '--log-level', 'debug'], { env });
+    const apply = await runCli(
+      ['apply', '-f', FIELDS_EXAMPLE, '--auto-approve', '--log-level', 'debug'],
+      {
+        env,
+      },
+    );
     const failed = await runCli(['plan', '-f', join(ROOT, 'examples/no-such-file.yaml')], { env });
     expect([plan.exitCode, apply.exitCode, failed.exitCode]).toEqual([0, 0, 1]);
     // The output is there: these are the runs that would color on a terminal.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { run, type CliSignal } from '../../src/cli/run.js';
-import type { SeedWorkspace } from '../../src/sandbox/index.js';
+import type { ResourceSeed, SeedWorkspace } from '../../src/sandbox/index.js';
 
 /** The built CLI (npm test builds before vitest runs). */
 export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -78,8 +78,24 @@ export function sandboxEnv(baseUrl: string): Record<string, string> {
   return { OPENROUTER_BASE_URL: baseUrl, OPENROUTER_MANAGEMENT_KEY: TEST_KEY };
 }
 
-/** The example config `npm run demo` plans. */
+/** The example config `npm run demo` plans: workspace fields, budgets, a guardrail, members. */
 export const EXAMPLE = join(ROOT, 'examples/workspaces.yaml');
+
+/**
+ * The example config as it was before it managed budgets, guardrail and members: the tests
+ * that check exact workspace bodies, counts and terminal output plan it against the demo
+ * sandbox, where its parts stay unmanaged.
+ */
+export const FIELDS_EXAMPLE = join(ROOT, 'test/fixtures/workspaces-fields-only.yaml');
+
+/** The demo's whole sandbox state (examples/sandbox-state.json): workspaces and every part. */
+export function exampleState(): { seed: SeedWorkspace[]; resources: ResourceSeed } {
+  const state = JSON.parse(readFileSync(join(ROOT, 'examples/sandbox-state.json'), 'utf8')) as {
+    workspaces: SeedWorkspace[];
+  } & ResourceSeed;
+  const { workspaces, ...resources } = state;
+  return { seed: workspaces, resources };
+}
 
 /** The workspaces of examples/sandbox-state.json (drifted from the example config). */
 export function exampleSeed(): SeedWorkspace[] {
