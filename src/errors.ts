@@ -3,6 +3,8 @@
  * without a stack trace; anything else is a bug and is reported as one.
  */
 
+import { escapeText } from './safe-text.js';
+
 /** A place in a config file, 1-based. */
 export interface SourcePosition {
   file: string;
@@ -17,7 +19,9 @@ export interface ConfigIssue extends SourcePosition {
 
 /** Formats an issue as `FILE:LINE:COL: message`. */
 export function formatIssue(issue: ConfigIssue): string {
-  return `${issue.file}:${issue.line}:${issue.col}: ${issue.message}`;
+  // A message quotes values of the config: they are escaped, so that a control, bidirectional
+  // or zero-width character in a key or value shows as what it is.
+  return `${escapeText(issue.file)}:${issue.line}:${issue.col}: ${escapeText(issue.message)}`;
 }
 
 /** The base of every expected error. */

@@ -124,3 +124,26 @@ describe('apply never reports what it did not see', () => {
     expect(renderApplySummary(report, false)).toMatch(/Apply incomplete: .*1 missing/);
   });
 });
+
+describe('a write checked against an API that answers sets in another order', () => {
+  it('key ids answered in another order than sent are applied, not "did not converge"', async () => {
+    const reordering = await startSandbox({
+      seed: [{ slug: 'k', name: 'K' }],
+      reorderArrays: true,
+    });
+    try {
+      const api = createClient({ baseUrl: reordering.baseUrl, apiKey: 'test-key', maxRetries: 0 });
+      const plan = planOf(
+        [entry({ slug: 'k', io_logging_api_key_ids: [1, 2, 3] })],
+        await api.listWorkspaces(),
+        { baseUrl: reordering.baseUrl },
+      );
+      const report = await applyPlan(plan, api, { concurrency: 1, verify: false });
+      expect(report.results.map((r) => [r.status, r.error])).toEqual([['applied', undefined]]);
+      // The API holds them in another order than sent: a set compared as a list would differ.
+      expect((await api.getWorkspace('k'))?.io_logging_api_key_ids).not.toEqual([1, 2, 3]);
+    } finally {
+      await reordering.close();
+    }
+  });
+});

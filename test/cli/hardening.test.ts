@@ -391,3 +391,31 @@ describe('sandbox --state that cannot be saved', () => {
     expect(result.stderr).not.toContain('internal error');
   });
 });
+
+describe('config text in messages and logs', () => {
+  it('a bidirectional or zero-width character in a config key is shown escaped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orws-bidi-'));
+    const file = join(dir, 'workspaces.yaml');
+    writeFileSync(file, 'version: 1\nworkspaces:\n  - slug: a\n    "na\u202eme\u200b": x\n');
+    const result = await runOrws(['validate', '-f', file]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('na\\u202eme\\u200b');
+    expect(result.stderr).not.toMatch(/[\u202e\u200b]/);
+  });
+
+  it('a directory config names every file it skipped, at info', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orws-dir-'));
+    writeFileSync(join(dir, '10-a.yaml'), 'version: 1\nworkspaces:\n  - slug: a\n');
+    writeFileSync(join(dir, '20-b.YAML'), 'version: 1\nworkspaces:\n  - slug: b\n');
+    writeFileSync(join(dir, '30-notes.txt'), 'not a config');
+    const result = await runOrws(['validate', '-f', dir, '--log-level', 'info']);
+    expect(result.stdout).toContain('valid: 2 workspaces in 2 files');
+    const logged = result.stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { msg: string; file: string });
+    expect(logged).toEqual([
+      expect.objectContaining({ file: expect.stringContaining('30-notes.txt') as string }),
+    ]);
+  });
+});
