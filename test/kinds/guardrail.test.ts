@@ -4,6 +4,8 @@ import { guardrailKind, type GuardrailState } from '../../src/kinds/guardrail.js
 import type { PlanContext } from '../../src/kinds/types.js';
 import { makeChange } from '../../src/plan/change.js';
 import { entry } from '../helpers/factories.js';
+import { GUARDRAIL_KEYS } from '../../src/config/blocks.js';
+import { configSchema } from '../../src/schema/generated/config-schema.js';
 
 function withGuardrail(fields: Partial<GuardrailFields>): DesiredWorkspace {
   return {
@@ -74,5 +76,16 @@ describe('guardrail kind', () => {
       CONTEXT,
     );
     expect(diff.fields).toEqual([{ field: 'allowed_providers', before: null, after: [] }]);
+  });
+});
+
+describe('one source for the guardrail keys', () => {
+  it('the keys orws manages are the config schema guardrail block keys', () => {
+    const schema = configSchema as {
+      definitions: { guardrail: { properties: Record<string, unknown> } };
+    };
+    expect([...GUARDRAIL_KEYS].sort()).toEqual(
+      Object.keys(schema.definitions.guardrail.properties).sort(),
+    );
   });
 });
