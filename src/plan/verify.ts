@@ -1,5 +1,5 @@
 import { kindOf } from '../kinds/registry.js';
-import { formatValue, showText } from '../render/values.js';
+import { formatShortValue, formatValue, showText } from '../render/values.js';
 import type { Change } from './types.js';
 
 /**
@@ -46,7 +46,7 @@ export function verifyChange(change: Change, state: object | undefined): ChangeS
     if (kind.equal(field.field, value, field.before)) pending += 1;
     else if (!kind.equal(field.field, value, field.after)) {
       reasons.push(
-        `${label}: ${field.field} was ${formatValue(field.before)} when planned, now ${formatValue(value)}`,
+        `${label}: ${field.field} was ${formatShortValue(field.before)} when planned, now ${formatShortValue(value)}`,
       );
     }
   }

@@ -1,13 +1,22 @@
 import type { ApplyReport, ChangeResult } from '../apply/apply.js';
 import { createStyle } from './style.js';
 import { changeTitle, countOf } from './text.js';
+import { cutText } from '../safe-text.js';
 import { showText } from './values.js';
+
+/** The most characters of a reason shown on a result line or in the account. */
+const REASON_MAX = 1000;
+
+/** A reason, escaped and cut: it may quote the server. */
+function showReason(text: string): string {
+  return showText(cutText(text, REASON_MAX));
+}
 
 /** One line for one change, printed as soon as its result is known. */
 export function renderResultLine(result: ChangeResult, color: boolean): string {
   const style = createStyle(color);
   const name = changeTitle(result);
-  const note = result.error === undefined ? '' : ` (${showText(result.error)})`;
+  const note = result.error === undefined ? '' : ` (${showReason(result.error)})`;
   switch (result.status) {
     case 'applied': {
       if (result.action === 'create') {
@@ -21,11 +30,11 @@ export function renderResultLine(result: ChangeResult, color: boolean): string {
     case 'already-applied':
       return style.dim(`= ${name}: already applied, skipped`);
     case 'failed':
-      return style.red(`! ${name}: failed: ${showText(result.error ?? 'unknown error')}`);
+      return style.red(`! ${name}: failed: ${showReason(result.error ?? 'unknown error')}`);
     case 'unknown':
-      return style.red(`? ${name}: ${showText(result.error ?? 'outcome unknown: run plan')}`);
+      return style.red(`? ${name}: ${showReason(result.error ?? 'outcome unknown: run plan')}`);
     case 'missing':
-      return style.red(`! ${name}: ${showText(result.error ?? 'missing')}`);
+      return style.red(`! ${name}: ${showReason(result.error ?? 'missing')}`);
     case 'not-attempted':
       return style.dim(`- ${name}: not attempted${note}`);
   }
@@ -67,7 +76,7 @@ export function renderApplySummary(report: ApplyReport, color: boolean): string 
     lines.push(title);
     for (const r of matching) {
       lines.push(
-        `  ${changeTitle(r)}${withError && r.error !== undefined ? `: ${showText(r.error)}` : ''}`,
+        `  ${changeTitle(r)}${withError && r.error !== undefined ? `: ${showReason(r.error)}` : ''}`,
       );
     }
   };

@@ -1,7 +1,8 @@
 import { kindOf } from '../kinds/registry.js';
 import type { Change, FieldChange, Plan } from '../plan/types.js';
 import { createStyle, type Style } from './style.js';
-import { formatSetChange, formatShortValue, showText } from './values.js';
+import { cutText } from '../safe-text.js';
+import { formatSetChange, formatShortValue, SHORT_VALUE, showText } from './values.js';
 
 /** Options of the text renderer. */
 export interface TextOptions {
@@ -123,8 +124,8 @@ function labelOf(change: Change): (item: unknown) => string {
   const labels = change.labels;
   return (item) =>
     typeof item === 'string' && labels?.[item] !== undefined
-      ? showText(labels[item])
+      ? showText(cutText(labels[item], SHORT_VALUE))
       : typeof item === 'string'
-        ? showText(item)
+        ? showText(cutText(item, SHORT_VALUE))
         : formatShortValue(item);
 }

@@ -3,6 +3,8 @@ import { renderApplySummary, renderResultLine } from '../../src/render/apply.js'
 import { renderPlanMarkdown } from '../../src/render/markdown.js';
 import { renderPlanText } from '../../src/render/text.js';
 import { computePlan } from '../../src/plan/index.js';
+import { makeChange } from '../../src/plan/change.js';
+import { membersKind } from '../../src/kinds/members.js';
 import { desiredState, entry, planOf, workspace } from '../helpers/factories.js';
 
 const BASE = 'https://openrouter.ai/api/v1';
@@ -139,5 +141,42 @@ describe('what a reviewer reads', () => {
         false,
       ),
     ).toBe('Apply complete: 0 applied, 0 already applied, 0 failed, 0 not attempted.\n');
+  });
+});
+
+describe('bounded output of values from outside', () => {
+  it('a huge reason from the server is cut on the result line', () => {
+    const line = renderResultLine(
+      {
+        kind: 'workspace',
+        action: 'update',
+        slug: 'a',
+        id: 'x',
+        status: 'failed',
+        fields: ['name'],
+        body: {},
+        error: `PATCH /workspaces/x: 400 Bad Request: ${'y'.repeat(100_000)}`,
+      },
+      false,
+    );
+    expect(line.length).toBeLessThan(1100);
+    expect(line.endsWith('…')).toBe(true);
+  });
+
+  it('a huge member label from the server is cut in the set change', () => {
+    const result = planOf([], []);
+    result.changes.push(
+      makeChange(
+        membersKind,
+        'create',
+        { slug: 'p' },
+        [{ field: 'members', after: ['user_1', 'user_2'] }],
+        { user_2: `${'e'.repeat(10_000)}@example.com` },
+      ),
+    );
+    const text = renderPlanText(result, { color: false });
+    expect(text).toContain('+ members: [user_1, eeee');
+    expect(text).toContain('…]');
+    expect(text.length).toBeLessThan(2000);
   });
 });
