@@ -7,7 +7,9 @@
 // so its wall time includes node's start-up and its peak RSS is its own (the sandbox's CPU
 // and memory are in neither). The two baselines run in this process with plain fetch,
 // against the same sandbox, already warm (no start-up, no YAML to parse): that favours
-// them, so the ratios understate orws's advantage rather than overstate it.
+// them, so the ratios understate orws's advantage rather than overstate it. A second workload
+// (1,000 workspaces that also manage budgets and a guardrail) has its own sandbox process;
+// there the plan is judged against requests ÷ concurrency × latency + the config's parse.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { cpus, tmpdir } from 'node:os';
