@@ -65,3 +65,74 @@ export function configYaml(count) {
   }
   return lines.join('\n') + '\n';
 }
+
+// The parts workload: every workspace also manages its budgets and its default guardrail. The
+// guardrail names models, so a plan reads the model catalog (GET /models) once. Remotely, every
+// monthly budget is lower than the config's (so a plan shows T budget changes and an apply sends
+// T PUTs), while the daily budget and the guardrail already match.
+
+/** The daily budget every workspace has, remote and desired. */
+export const DAILY_LIMIT_USD = 20;
+
+/** The monthly budget the config wants for workspace i. */
+export function desiredMonthly(i) {
+  return 500 + (i % 7);
+}
+
+/** The monthly budget the sandbox starts with for workspace i: lower than desired. */
+export function remoteMonthly(i) {
+  return 400 + (i % 7);
+}
+
+/** The guardrail every workspace manages: models by slug (the API stores canonical slugs). */
+export const GUARDRAIL = {
+  allowed_models: ['openai/gpt-4o', 'anthropic/claude-sonnet-4'],
+  ignored_providers: ['deepinfra'],
+  enforce_zdr_openai: true,
+};
+
+/** The sandbox's seed of the parts workload: undrifted workspaces, their budgets and guardrails. */
+export function partsSeed(count) {
+  const workspaces = [];
+  const budgets = [];
+  const guardrails = [];
+  for (let i = 1; i <= count; i += 1) {
+    const id = workspaceId(i);
+    workspaces.push({ id, ...desiredFields(i) });
+    budgets.push(
+      { workspace_id: id, interval: 'monthly', limit_usd: remoteMonthly(i) },
+      { workspace_id: id, interval: 'daily', limit_usd: DAILY_LIMIT_USD },
+    );
+    guardrails.push({
+      workspace_id: id,
+      allowed_models: [...GUARDRAIL.allowed_models],
+      ignored_providers: [...GUARDRAIL.ignored_providers],
+      enforce_zdr_openai: GUARDRAIL.enforce_zdr_openai,
+    });
+  }
+  return { workspaces, resources: { budgets, guardrails } };
+}
+
+/** The config of the parts workload: every entry manages its fields, budgets and guardrail. */
+export function partsConfigYaml(count) {
+  const lines = ['version: 1', 'workspaces:'];
+  const models = `[${GUARDRAIL.allowed_models.join(', ')}]`;
+  const providers = `[${GUARDRAIL.ignored_providers.join(', ')}]`;
+  for (let i = 1; i <= count; i += 1) {
+    const f = desiredFields(i);
+    lines.push(
+      `  - slug: ${f.slug}`,
+      `    name: ${f.name}`,
+      `    description: ${f.description}`,
+      `    default_text_model: ${f.default_text_model}`,
+      '    budgets:',
+      `      monthly: ${String(desiredMonthly(i))}`,
+      `      daily: ${String(DAILY_LIMIT_USD)}`,
+      '    guardrail:',
+      `      allowed_models: ${models}`,
+      `      ignored_providers: ${providers}`,
+      `      enforce_zdr_openai: ${String(GUARDRAIL.enforce_zdr_openai)}`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}

@@ -63,12 +63,12 @@ export function median(values) {
 }
 
 /**
- * Starts bench/sandbox-process.mjs with `count` workspaces and `latencyMs` of added latency,
- * serving the sandbox of the build in `root` (default: this repository), and resolves once
- * it listens.
+ * Starts bench/sandbox-process.mjs with `count` workspaces of `workload` (`workspaces` or
+ * `parts`, see bench/fixtures.mjs) and `latencyMs` of added latency, serving the sandbox of the
+ * build in `root` (default: this repository), and resolves once it listens.
  */
-export function startSandboxProcess(count, latencyMs, root = REPO_ROOT) {
-  const child = fork(SANDBOX_SCRIPT, [String(count), String(latencyMs), root], {
+export function startSandboxProcess(count, latencyMs, root = REPO_ROOT, workload = 'workspaces') {
+  const child = fork(SANDBOX_SCRIPT, [String(count), String(latencyMs), root, workload], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let nextId = 1;
@@ -139,7 +139,7 @@ export function startSandboxProcess(count, latencyMs, root = REPO_ROOT) {
       resolve({
         baseUrl: message.baseUrl,
         pid: child.pid,
-        /** Puts the drifted 1% back and clears the request log. */
+        /** Puts the workload's drift back and clears the request log. */
         reset: () => call('reset'),
         /** `{ total, byKind, failures }` of the requests since the last reset. */
         requests: () => call('requests'),

@@ -1,30 +1,39 @@
 // Where the time of one `orws` command goes: runs it under `node --cpu-prof` against the
 // bench sandbox (10,000 workspaces, 1% drifted, 20 ms latency, in its own process) and
 // prints the top self-time functions and the self time per module, from the .cpuprofile.
+// The `-parts` commands use the parts workload instead (every workspace managing budgets and
+// a guardrail, every monthly budget changed; bench/fixtures.mjs).
 //
 // Usage (after `npm run build`):
-//   node bench/profile.mjs [plan|apply|validate|version] [COUNT] [TOP]
+//   node bench/profile.mjs [plan|apply|validate|version|plan-parts|apply-parts|validate-parts] [COUNT] [TOP]
 // Defaults: plan 10000 25. Pass KEEP=1 to keep the .cpuprofile (its path is printed).
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configYaml } from './fixtures.mjs';
+import { configYaml, partsConfigYaml } from './fixtures.mjs';
 import { detectRssMethod, runNode, snapshotBuild, startSandboxProcess } from './harness.mjs';
 
 /** Paths under this directory are shown relative to it: the snapshot of the build, once made. */
 let shownRoot = fileURLToPath(new URL('..', import.meta.url));
 const LATENCY_MS = 20;
 
+const COMMANDS = [
+  'plan',
+  'apply',
+  'validate',
+  'version',
+  'plan-parts',
+  'apply-parts',
+  'validate-parts',
+];
 const command = process.argv[2] ?? 'plan';
+const parts = command.endsWith('-parts');
+const verb = command.replace(/-parts$/, '');
 const count = Number(process.argv[3] ?? '10000');
 const top = Number(process.argv[4] ?? '25');
-if (
-  !['plan', 'apply', 'validate', 'version'].includes(command) ||
-  !Number.isSafeInteger(count) ||
-  !Number.isSafeInteger(top)
-) {
-  throw new Error('usage: node bench/profile.mjs [plan|apply|validate|version] [COUNT] [TOP]');
+if (!COMMANDS.includes(command) || !Number.isSafeInteger(count) || !Number.isSafeInteger(top)) {
+  throw new Error(`usage: node bench/profile.mjs [${COMMANDS.join('|')}] [COUNT] [TOP]`);
 }
 
 /** Where a call frame's code lives, short: `yaml/dist/parse/lexer.js`, `dist/config/parse.js`, `node:internal/…`. */
@@ -115,10 +124,10 @@ async function main() {
   const cli = join(root, 'dist', 'cli', 'main.js');
   const profileDir = join(tmpDir, 'profiles');
   const config = join(tmpDir, `workspaces-${String(count)}.yaml`);
-  writeFileSync(config, configYaml(count));
+  writeFileSync(config, parts ? partsConfigYaml(count) : configYaml(count));
   const sandbox =
-    command === 'plan' || command === 'apply'
-      ? await startSandboxProcess(count, LATENCY_MS, root)
+    verb === 'plan' || verb === 'apply'
+      ? await startSandboxProcess(count, LATENCY_MS, root, parts ? 'parts' : 'workspaces')
       : undefined;
   try {
     const env = {
@@ -129,10 +138,11 @@ async function main() {
     };
     const args = {
       plan: ['plan', '-f', config],
-      apply: ['apply', '-f', config, '--auto-approve'],
+      // The parts workload changes every workspace, over the default 30% safety limit.
+      apply: ['apply', '-f', config, '--auto-approve', '--max-update-percent', '100'],
       validate: ['validate', '-f', config],
       version: ['--version'],
-    }[command];
+    }[verb];
     await sandbox?.reset();
     const result = await runNode(['--cpu-prof', '--cpu-prof-dir', profileDir, cli, ...args], {
       env,
@@ -147,7 +157,7 @@ async function main() {
     const summary = summarizeProfile(profile);
     const wall = (profile.endTime - profile.startTime) / 1000;
     process.stdout.write(
-      `\`node --cpu-prof dist/cli/main.js ${command === 'version' ? '--version' : `${args[0] ?? ''} … (T = ${String(count)})`}\`: ` +
+      `\`node --cpu-prof dist/cli/main.js ${verb === 'version' ? '--version' : `${args[0] ?? ''} … (T = ${String(count)}${parts ? ', budgets + guardrail' : ''})`}\`: ` +
         `profiled span ${wall.toFixed(0)} ms, sampled ${(summary.totalUs / 1000).toFixed(0)} ms, process wall ${result.wallMs.toFixed(0)} ms (profiling adds overhead).\n\n` +
         `${table('Function (self time)', summary.functions, summary.totalUs, top)}\n\n` +
         `${table('Where (self time)', summary.packages, summary.totalUs, 15)}\n`,
