@@ -385,3 +385,33 @@ describe('a guardrail not yet materialized', () => {
     expect(again.exitCode).toBe(0);
   });
 });
+
+describe('many requests waiting for a slot', () => {
+  it('print no MaxListenersExceededWarning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(`${warning.name}: ${warning.message}`);
+    };
+    process.on('warning', onWarning);
+    try {
+      const seed = Array.from({ length: 60 }, (_, i) => ({ slug: `w-${i}`, name: `W ${i}` }));
+      const s = await startSandbox({ seed, latencyMs: 5 });
+      try {
+        const file = configWriter().write(
+          `version: 1\nworkspaces:\n${seed.map((w) => `  - slug: ${w.slug}\n    budgets: { monthly: 10 }\n`).join('')}`,
+        );
+        const result = await runOrws(['plan', '-f', file, '--concurrency', '2'], {
+          env: sandboxEnv(s.baseUrl),
+        });
+        expect(result.exitCode).toBe(0);
+        expect(s.requests.filter((r) => r.path.endsWith('/budgets'))).toHaveLength(60);
+      } finally {
+        await s.close();
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.includes('MaxListeners'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});
