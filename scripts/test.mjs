@@ -3,6 +3,8 @@
 // printed whole when it ends (vitest's last, so the run closes on its summary), and the run
 // fails if any check fails.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,7 +15,7 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 function run(name, command, args) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(command, args, { cwd: root, env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn(command, args, { cwd: root });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk) => (output += chunk));
@@ -41,12 +43,37 @@ const checks = [
   run('prettier --check', bin('prettier'), ['--check', '.']),
   run('typecheck (tests, bench, scripts)', bin('tsc'), ['-p', 'tsconfig.test.json']),
 ];
-const vitest = run('vitest', bin('vitest'), ['run']);
+// vitest also writes its results as JSON, for the closing count line.
+const reportDir = mkdtempSync(join(tmpdir(), 'orws-test-'));
+const reportFile = join(reportDir, 'vitest.json');
+const vitest = run('vitest', bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${reportFile}`,
+]);
 const results = await Promise.all(checks);
 for (const result of results) report(result);
 const tests = await vitest;
 report(tests);
+let counts;
+try {
+  counts = JSON.parse(readFileSync(reportFile, 'utf8'));
+} catch {
+  counts = undefined;
+}
+rmSync(reportDir, { recursive: true, force: true });
+if (counts !== undefined) {
+  const skipped = counts.numPendingTests + counts.numTodoTests;
+  process.stdout.write(
+    `\nvitest: ${counts.numPassedTests} passed, ${counts.numFailedTests} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`,
+  );
+}
 const failed = [...results, tests].filter((result) => result.code !== 0);
+if (counts === undefined || counts.numTotalTests === 0) {
+  process.stdout.write('\nnpm test failed: vitest reported no test\n');
+  process.exitCode = 1;
+}
 if (failed.length > 0) {
   process.stdout.write(`\nnpm test failed: ${failed.map((r) => r.name).join(', ')}\n`);
   process.exitCode = 1;
