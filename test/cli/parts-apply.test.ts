@@ -5,6 +5,7 @@ import { EXAMPLE, runOrws, sandboxEnv } from '../helpers/cli.js';
 import {
   configWriter,
   demoState,
+  guardrailOf,
   lines,
   PROD_ID,
   startDemoSandbox,
@@ -21,13 +22,6 @@ afterEach(async () => {
 async function demo(options: Parameters<typeof startDemoSandbox>[0] = {}): Promise<Sandbox> {
   sandbox = await startDemoSandbox(options);
   return sandbox;
-}
-
-function guardrailOf(s: Sandbox, slug: string): string {
-  const found = s.workspaces().find((w) => w.slug === slug) as
-    { default_guardrail_id?: string } | undefined;
-  if (typeof found?.default_guardrail_id !== 'string') throw new Error(`no guardrail id: ${slug}`);
-  return found.default_guardrail_id;
 }
 
 function idOf(s: Sandbox, slug: string): string {

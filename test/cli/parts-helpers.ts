@@ -40,3 +40,11 @@ export function writesOf(requests: readonly RecordedRequest[]): RecordedRequest[
 }
 
 export const PROD_ID = '550e8400-e29b-41d4-a716-446655440000';
+
+/** The default guardrail id the sandbox gave the workspace of `slug`. */
+export function guardrailOf(s: Sandbox, slug: string): string {
+  const found = s.workspaces().find((w) => w.slug === slug) as
+    { default_guardrail_id?: string } | undefined;
+  if (typeof found?.default_guardrail_id !== 'string') throw new Error(`no guardrail id: ${slug}`);
+  return found.default_guardrail_id;
+}

@@ -7,6 +7,7 @@ import { EXAMPLE, runOrws, sandboxEnv } from '../helpers/cli.js';
 import {
   configWriter,
   demoState,
+  guardrailOf,
   lines,
   PROD_ID,
   startDemoSandbox,
@@ -24,13 +25,6 @@ async function demo(options: Parameters<typeof startDemoSandbox>[0] = {}): Promi
   sandbox = await startDemoSandbox(options);
   return sandbox;
 }
-
-const GUARDRAIL_OF = (s: Sandbox, slug: string): string => {
-  const found = s.workspaces().find((w) => w.slug === slug) as
-    { default_guardrail_id?: string } | undefined;
-  if (typeof found?.default_guardrail_id !== 'string') throw new Error(`no guardrail id: ${slug}`);
-  return found.default_guardrail_id;
-};
 
 describe('plan shows each part as its own change', () => {
   it('text: one change per part under its workspace, per-key before → after, counted in the summary', async () => {
@@ -129,7 +123,7 @@ describe('plan reads only what is managed', () => {
       [
         'GET /workspaces',
         `GET /workspaces/${PROD_ID}/budgets`,
-        `GET /guardrails/${GUARDRAIL_OF(s, 'production')}`,
+        `GET /guardrails/${guardrailOf(s, 'production')}`,
         `GET /workspaces/${PROD_ID}/members`,
         'GET /models',
         'GET /organization/members',
@@ -159,7 +153,7 @@ describe('plan reads only what is managed', () => {
     expect(lines(s.requests).sort()).toEqual(
       [
         'GET /workspaces',
-        `GET /guardrails/${GUARDRAIL_OF(s, 'production')}`,
+        `GET /guardrails/${guardrailOf(s, 'production')}`,
         `GET /workspaces/${staging}/budgets`,
       ].sort(),
     );
@@ -361,7 +355,7 @@ describe('a guardrail not yet materialized', () => {
         '      allowed_providers: [openai, anthropic]',
       ].join('\n'),
     );
-    const id = GUARDRAIL_OF(s, 'research');
+    const id = guardrailOf(s, 'research');
     const before = await fetch(`${s.baseUrl}/guardrails/${id}`, {
       headers: { authorization: 'Bearer k' },
     });
