@@ -40,6 +40,10 @@ export const MAX_ALIAS_COUNT = 1000;
  */
 export const MAX_EXPANDED_NODES = 1_000_000;
 
+/** Text that may hold an integer a JavaScript number cannot hold exactly (see parseConfigFile). */
+const MAY_HOLD_UNSAFE_INTEGER =
+  /\d{16}|(?<![\w.-])[-+]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+(?![\w.-])|0x[\dA-Fa-f]{14}|0o[0-7]{18}/;
+
 /** What one file yields before identities are compared across files. */
 export interface ParsedConfigFile {
   /** The valid entries, with defaults merged in; trustworthy only when `issues` is empty. */
@@ -106,7 +110,11 @@ export function parseConfigFile(text: string, file: string): ParsedConfigFile {
     return result;
   }
 
-  for (const node of findUnsafeIntegers(source.doc)) {
+  // Both walks below look for what the text shows first: an integer beyond 2^53−1 is written
+  // with 16 or more digits, an exponent, or 14 hex or 18 octal digits; an alias with a `*`.
+  // A file with neither (most configs) is not walked again.
+  const unsafeIntegers = MAY_HOLD_UNSAFE_INTEGER.test(text) ? findUnsafeIntegers(source.doc) : [];
+  for (const node of unsafeIntegers) {
     const written = node.range ? text.slice(node.range[0], node.range[1]).trim() : '';
     const shown = written === '' || written.length > 40 ? 'this number' : written;
     result.issues.push(
@@ -117,7 +125,9 @@ export function parseConfigFile(text: string, file: string): ParsedConfigFile {
       ),
     );
   }
-  const overflow = findExpansionOverflow(source.doc, MAX_EXPANDED_NODES);
+  const overflow = text.includes('*')
+    ? findExpansionOverflow(source.doc, MAX_EXPANDED_NODES)
+    : undefined;
   if (overflow !== undefined) {
     result.issues.push(
       issueAt(
