@@ -1,5 +1,6 @@
-// `npm test`: the build, then the four checks at once (eslint, prettier, tsc of the tests, vitest),
-// since on a 2-core machine each leaves a core idle much of the time. Each check's output is
+// `npm test`: the build and the four checks (eslint, prettier, tsc of the tests, vitest) at
+// once, as far as they can start without the build, since on a 2-core machine each leaves a
+// core idle much of the time. Each check's output is
 // printed whole when it ends (vitest's last, so the run closes on its summary), and the run
 // fails if any check fails.
 import { spawn } from 'node:child_process';
@@ -41,13 +42,22 @@ function report(result) {
   process.stdout.write(result.output.endsWith('\n') ? result.output : `${result.output}\n`);
 }
 
-const build = await run('build', 'npm', ['run', '--silent', 'build']);
-report(build);
-if (build.code !== 0) process.exit(build.code);
-
-const checks = [
+// eslint and prettier read the sources only: they start with the build. The typecheck (which
+// reads src through the build's declarations) and vitest (whose spawned tests run dist/) wait
+// for it.
+const lint = [
   run('eslint', bin('eslint'), ['.']),
   run('prettier --check', bin('prettier'), ['--check', '.']),
+];
+const build = await run('build', 'npm', ['run', '--silent', 'build']);
+report(build);
+if (build.code !== 0) {
+  for (const result of await Promise.all(lint)) report(result);
+  process.exit(build.code);
+}
+
+const checks = [
+  ...lint,
   run('typecheck (tests, bench, scripts)', bin('tsc'), ['-p', 'tsconfig.test.json']),
 ];
 // vitest also writes its results as JSON, for the closing count line.
