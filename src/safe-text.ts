@@ -63,14 +63,6 @@ export function escapeText(text: string): string {
   return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Whether `text` holds a character `escapeText` would escape. */
-export function hasUnsafeText(text: string): boolean {
-  UNSAFE.lastIndex = 0;
-  const unsafe = UNSAFE.test(text);
-  UNSAFE.lastIndex = 0;
-  return unsafe;
-}
-
 /** `text` cut to at most `max` UTF-16 units (never inside a surrogate pair), with `…` when cut. */
 export function cutText(text: string, max: number): string {
   if (text.length <= max) return text;
@@ -80,7 +72,13 @@ export function cutText(text: string, max: number): string {
   return `${text.slice(0, end)}…`;
 }
 
-/** Server or library text as orws prints it: key fragments scrubbed, escaped, then cut. */
+/**
+ * Server or library text as orws prints it: key fragments scrubbed, escaped, then cut to `max`
+ * with `…`. Only the start of a huge text is read (a fragment of the key that ends within what
+ * is kept starts within what is read), so a message of megabytes costs no more than a short one.
+ */
 export function foreignText(text: string, secret: string | undefined, max: number): string {
-  return cutText(escapeText(scrubSecret(text, secret)), max);
+  const scanned = text.slice(0, max + 4 * SECRET_FRAGMENT);
+  const shown = cutText(escapeText(scrubSecret(scanned, secret)), max);
+  return scanned.length < text.length && !shown.endsWith('…') ? `${shown}…` : shown;
 }

@@ -14,18 +14,6 @@ export const EXCERPT_LENGTH = 200;
 export const FOREIGN_TEXT_LENGTH = 300;
 
 /**
- * Server text as a message shows it: the key's fragments scrubbed first (on the raw text, so
- * no cut can split a fragment out of reach), then escaped, then cut to `max`. Only the start
- * of a huge text is scrubbed, which is enough: the cut keeps nothing past `max`, and a
- * fragment that ends within the kept part starts within the scanned part.
- */
-export function showForeign(text: string, secret: string, max = FOREIGN_TEXT_LENGTH): string {
-  const scanned = text.slice(0, max + 4 * SECRET_FRAGMENT);
-  const shown = foreignText(scanned, secret, max);
-  return scanned.length < text.length && !shown.endsWith('…') ? `${shown}…` : shown;
-}
-
-/**
  * The start of `text` as a quoted string: key fragments scrubbed, at most `EXCERPT_LENGTH`
  * characters, control and invisible characters escaped (so a body cannot move the cursor or
  * colour a terminal), `…` after the quote when cut.
@@ -41,7 +29,7 @@ export function excerpt(text: string, secret: string): string {
 
 /** `404 Not Found`: the status and its reason phrase (the server's, shown safely, else the standard one). */
 export function statusLine(status: number, statusText: string, secret: string): string {
-  const phrase = showForeign(statusText.trim(), secret, 60) || STATUS_CODES[status] || '';
+  const phrase = foreignText(statusText.trim(), secret, 60) || STATUS_CODES[status] || '';
   return phrase ? `${String(status)} ${phrase}` : String(status);
 }
 
@@ -55,7 +43,8 @@ export function readApiMessage(body: string, secret: string): string | undefined
     const parsed: unknown = JSON.parse(body);
     if (isRecord(parsed) && isRecord(parsed.error)) {
       const message = parsed.error.message;
-      if (typeof message === 'string' && message.trim() !== '') return showForeign(message, secret);
+      if (typeof message === 'string' && message.trim() !== '')
+        return foreignText(message, secret, FOREIGN_TEXT_LENGTH);
     }
   } catch {
     // not JSON: not the API's error body

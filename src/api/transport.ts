@@ -14,6 +14,7 @@ import ky from 'ky';
 import { ApiError, InterruptedError } from '../errors.js';
 import type { ValidateFunction } from '../schema/generated/validate-response.js';
 import { AdaptiveLimiter, type Slot, type SlotOutcome } from './limiter.js';
+import { foreignText } from '../safe-text.js';
 import * as text from './messages.js';
 import type { Answer, Failure } from './messages.js';
 import { decideRetry, RETRY_STATUSES } from './retry.js';
@@ -74,7 +75,7 @@ export function createTransport(options: TransportOptions): Transport {
     settings;
   const limiter = new AdaptiveLimiter(settings.concurrency);
   const stats = { requests: 0, retries: 0 };
-  const show = (foreign: string) => text.showForeign(foreign, apiKey);
+  const show = (foreign: string) => foreignText(foreign, apiKey, text.FOREIGN_TEXT_LENGTH);
 
   function fail(call: Call, message: string, failure: Omit<Failure, 'head'> = {}): ApiError {
     const { status, apiMessage } = failure;

@@ -3,7 +3,7 @@ import { kindOf } from '../kinds/registry.js';
 import type { Api, Kind, KnownWorkspace } from '../kinds/types.js';
 import { describeChange, verifyChange } from '../plan/verify.js';
 import type { Change, KindName, Plan } from '../plan/types.js';
-import { formatValue } from '../render/values.js';
+import { formatShortValue, formatValue } from '../render/values.js';
 import type { Workspace } from '../schema/fields.js';
 import { outcomeOf } from './outcome.js';
 
@@ -396,7 +396,10 @@ async function verifyPlan(
 function unconverged(kind: Kind, change: Change, values: Record<string, unknown>): string[] {
   return change.fields
     .filter((f) => !kind.equal(f.field, values[f.field], f.after))
-    .map((f) => `${f.field} is ${formatValue(values[f.field])}, wanted ${formatValue(f.after)}`);
+    .map(
+      (f) =>
+        `${f.field} is ${formatShortValue(values[f.field])}, wanted ${formatShortValue(f.after)}`,
+    );
 }
 
 function missingAdvice(change: Change): string {

@@ -25,7 +25,8 @@ import {
 } from '../api/index.js';
 import { renderApplyJson, renderApplySummary, renderResultLine } from '../render/apply.js';
 import { renderPlanJson } from '../render/json.js';
-import { changeTitle, renderPlanText } from '../render/text.js';
+import { describeChange } from '../plan/verify.js';
+import { renderPlanText } from '../render/text.js';
 import type { Workspace } from '../schema/fields.js';
 import { escapeText, foreignText } from '../safe-text.js';
 import type { Interrupt } from './interrupt.js';
@@ -453,7 +454,7 @@ function describeStoppedApply(plan: Plan, results: readonly WorkspaceResult[]): 
     results.filter((result) => result.status === status).length;
   const keyOf = (c: { slug: string; kind: string }): string => `${c.slug}\u0000${c.kind}`;
   const known = new Set(results.map(keyOf));
-  const unknown = plan.changes.filter((change) => !known.has(keyOf(change))).map(changeTitle);
+  const unknown = plan.changes.filter((change) => !known.has(keyOf(change))).map(describeChange);
   const lines = [
     `orws: apply interrupted: ${count('applied')} applied, ${count('already-applied')} already applied, ${count('failed')} failed, ${count('not-attempted')} not attempted; ${unknown.length} without an answer yet.`,
   ];

@@ -54,9 +54,12 @@ export function verifyChange(change: Change, state: object | undefined): ChangeS
   return pending === 0 ? { state: 'applied' } : { state: 'pending' };
 }
 
-/** `workspace "production" (550e…)`, or `workspace "production" budgets` for a part. */
+/**
+ * `workspace "production" (550e…)`, or `workspace "production" (550e…) budgets` for a part: how
+ * every message, plan line and result line names a change.
+ */
 export function describeChange(change: Pick<Change, 'kind' | 'id' | 'slug'>): string {
   const id = change.id === undefined ? '' : ` (${showText(change.id)})`;
   const part = change.kind === 'workspace' ? '' : ` ${change.kind}`;
-  return `workspace ${formatValue(change.slug)}${id}${part}`;
+  return `workspace ${formatShortValue(change.slug)}${id}${part}`;
 }

@@ -1,6 +1,7 @@
 import type { ApplyReport, ChangeResult } from '../apply/apply.js';
 import { createStyle } from './style.js';
-import { changeTitle, countOf } from './text.js';
+import { describeChange } from '../plan/verify.js';
+import { countOf } from './text.js';
 import { cutText } from '../safe-text.js';
 import { showText } from './values.js';
 
@@ -15,7 +16,7 @@ function showReason(text: string): string {
 /** One line for one change, printed as soon as its result is known. */
 export function renderResultLine(result: ChangeResult, color: boolean): string {
   const style = createStyle(color);
-  const name = changeTitle(result);
+  const name = describeChange(result);
   const note = result.error === undefined ? '' : ` (${showReason(result.error)})`;
   switch (result.status) {
     case 'applied': {
@@ -76,7 +77,7 @@ export function renderApplySummary(report: ApplyReport, color: boolean): string 
     lines.push(title);
     for (const r of matching) {
       lines.push(
-        `  ${changeTitle(r)}${withError && r.error !== undefined ? `: ${showReason(r.error)}` : ''}`,
+        `  ${describeChange(r)}${withError && r.error !== undefined ? `: ${showReason(r.error)}` : ''}`,
       );
     }
   };

@@ -1,4 +1,5 @@
 import { kindOf } from '../kinds/registry.js';
+import { describeChange } from '../plan/verify.js';
 import type { Change, FieldChange, Plan } from '../plan/types.js';
 import { createStyle, type Style } from './style.js';
 import { cutText } from '../safe-text.js';
@@ -70,15 +71,8 @@ export function countOf(count: number, noun: string): string {
   return `${count} ${count === 1 ? noun : `${noun}s`}`;
 }
 
-/** The header of a change, without styling: `workspace "slug" (id) budgets`. */
-export function changeTitle(change: Pick<Change, 'kind' | 'id' | 'slug'>): string {
-  const id = change.id === undefined ? '' : ` (${showText(change.id)})`;
-  const part = change.kind === 'workspace' ? '' : ` ${change.kind}`;
-  return `workspace ${formatShortValue(change.slug)}${id}${part}`;
-}
-
 function renderChange(change: Change, style: Style): string[] {
-  const title = changeTitle(change);
+  const title = describeChange(change);
   if (change.action === 'missing') {
     return [
       style.red(`  ! ${title} is missing: it was deleted outside orws`),

@@ -1,3 +1,5 @@
+import { setsEqual } from '../kinds/sets.js';
+
 /**
  * The fields of an OpenRouter workspace, as the API (workspaces.openapi.yaml) defines them.
  * The rules a config must follow live in schema/workspaces.schema.json; this module names
@@ -67,15 +69,5 @@ export const SET_FIELDS: ReadonlySet<WritableField> = new Set(['io_logging_api_k
  * compared as sets (`null` and `[]` differ), everything else by value.
  */
 export function fieldValuesEqual(field: WritableField, a: unknown, b: unknown): boolean {
-  if (SET_FIELDS.has(field) && Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) return false;
-    const left = new Set(a);
-    return b.every((value) => left.has(value));
-  }
-  return a === b;
-}
-
-/** A field value as orws shows it: JSON, so strings are quoted and null is visible. */
-export function formatValue(value: unknown): string {
-  return value === undefined ? 'missing' : JSON.stringify(value);
+  return SET_FIELDS.has(field) ? setsEqual(a, b) : a === b;
 }

@@ -8,9 +8,9 @@ import {
   excerpt,
   formatSeconds,
   readApiMessage,
-  showForeign,
   statusLine,
 } from '../../src/api/messages.js';
+import { foreignText } from '../../src/safe-text.js';
 
 const SECRET = 'sk-or-v1-"quote\\slash-9d8c7b6a';
 import { workspace } from '../helpers/factories.js';
@@ -42,11 +42,11 @@ describe('excerpt', () => {
   });
 });
 
-describe('showForeign', () => {
+describe('foreignText', () => {
   test('cuts a huge message fast and shows no fragment of the key near the cut', () => {
     const huge = `${'m'.repeat(295)}${SECRET}${'z'.repeat(5_000_000)}`;
     const started = performance.now();
-    const shown = showForeign(huge, SECRET);
+    const shown = foreignText(huge, SECRET, 300);
     expect(performance.now() - started).toBeLessThan(200);
     expect(shown.length).toBeLessThanOrEqual(301);
     expect(shown.endsWith('…')).toBe(true);

@@ -88,4 +88,15 @@ describe('drift a cron job must see', () => {
     expect(apply.stdout).toContain('orws never deletes a workspace');
     expect(sandbox.requests.filter((r) => r.method === 'DELETE')).toEqual([]);
   });
+
+  it('export of the whole account writes unmanaged: forbid; an export of some workspaces does not', async () => {
+    const env = sandboxEnv(sandbox.baseUrl);
+    const whole = await runOrws(['export'], { env });
+    expect(whole.exitCode).toBe(0);
+    expect(whole.stdout).toMatch(/^unmanaged: forbid$/m);
+    const some = await runOrws(['export', '--target', 'kept'], { env });
+    expect(some.exitCode).toBe(0);
+    expect(some.stdout).not.toContain('unmanaged:');
+    expect(some.stdout).not.toContain('stray');
+  });
 });
