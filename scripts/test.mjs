@@ -1,4 +1,4 @@
-// `npm test`: the build and the four checks (eslint, prettier, tsc of the tests, vitest) at
+// `npm test`: the build and the checks (the typecheck with eslint, prettier, vitest) at
 // once, as far as they can start without the build, since on a 2-core machine each leaves a
 // core idle much of the time. Each check's output is
 // printed whole when it ends (vitest's last, so the run closes on its summary), and the run
@@ -42,29 +42,33 @@ function report(result) {
   process.stdout.write(result.output.endsWith('\n') ? result.output : `${result.output}\n`);
 }
 
-// eslint and prettier read the sources only: they start with the build. The typecheck (which
-// reads src through the build's declarations) and vitest (whose spawned tests run dist/) wait
-// for it.
-const lint = [
-  run('eslint', bin('eslint'), ['.']),
-  run('prettier --check', bin('prettier'), ['--check', '.']),
-];
-const build = await run('build', 'npm', ['run', '--silent', 'build']);
-report(build);
+// prettier reads the sources only: it starts at once. The typecheck with eslint (one TypeScript
+// program of the sources, tests and scripts) reads the generated validators too, and starts
+// once they are written, with the compile. vitest (whose spawned tests run dist/) waits for
+// the compile.
+const prettier = run('prettier --check', bin('prettier'), ['--check', '.']);
+const generate = await run('generate validators', 'npm', ['run', '--silent', 'generate']);
+const checks = [prettier];
+let build = generate;
+if (generate.code === 0) {
+  checks.push(
+    run('typecheck and eslint', process.execPath, [join(root, 'scripts/typecheck-and-lint.mjs')]),
+  );
+  build = await run('compile', 'npm', ['run', '--silent', 'compile']);
+}
+report(generate);
+if (build !== generate) report(build);
 if (build.code !== 0) {
-  for (const result of await Promise.all(lint)) report(result);
+  for (const result of await Promise.all(checks)) report(result);
   process.exit(build.code);
 }
 
-const checks = [
-  ...lint,
-  run('typecheck (tests, bench, scripts)', bin('tsc'), ['-p', 'tsconfig.test.json']),
-];
 // vitest also writes its results as JSON, for the closing count line.
 const reportDir = mkdtempSync(join(tmpdir(), 'orws-test-'));
 const reportFile = join(reportDir, 'vitest.json');
-// eslint is single-threaded and the longest check: vitest (four workers, many of them waiting
-// on latency) runs at a lower priority, so it fills what eslint leaves rather than slowing it.
+// The typecheck with eslint is single-threaded and the longest check: vitest (four workers,
+// many of them waiting on latency) runs at a lower priority, so it fills what that check leaves
+// rather than slowing it.
 const vitest = run(
   'vitest',
   bin('vitest'),
