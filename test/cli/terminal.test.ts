@@ -111,51 +111,61 @@ describe.runIf(HAS_SCRIPT)('on a terminal', () => {
     expect(sandbox.requests.filter((r) => r.method !== 'GET')).toEqual([]);
   });
 
-  it('an empty NO_COLOR does not turn color off (no-color.org: "present and not an empty string")', async () => {
-    const result = await runInTerminal(['plan', '-f', FIELDS_EXAMPLE], {
-      ...sandboxEnv(sandbox.baseUrl),
-      NO_COLOR: '',
-    });
-    expect(result.screen).toContain(GREEN);
-  });
-
-  const plain: [string, string[], Record<string, string>][] = [
-    ['NO_COLOR=1', [], { NO_COLOR: '1' }],
-    ['--no-color', ['--no-color'], {}],
-  ];
-
-  describe.each(plain)('with %s: not one escape code', (_name, flags, extraEnv) => {
-    it('plan (with listing progress and a debug log)', async () => {
-      const env = { ...sandboxEnv(sandbox.baseUrl), ...extraEnv };
-      const result = await runInTerminal(
-        ['plan', '-f', FIELDS_EXAMPLE, '--log-level', 'debug', ...flags],
-        env,
-      );
-      expect(result.exitCode).toBe(0);
-      expect(result.screen).toContain(
-        'Plan: 1 to create, 2 to update, 1 unchanged, 251 unmanaged.',
-      );
-      expect(result.screen).toContain('"msg":"http request"');
-      expect(result.screen).not.toContain(ESC);
-    });
-
-    it('apply, confirmed at the prompt', async () => {
-      const env = { ...sandboxEnv(sandbox.baseUrl), ...extraEnv };
-      const result = await runInTerminal(['apply', '-f', FIELDS_EXAMPLE, ...flags], env, 'yes\n');
-      expect(result.exitCode).toBe(0);
-      expect(result.screen).toContain('Enter a value:');
-      expect(result.screen).toContain('Apply complete: 3 applied');
-      expect(result.screen).not.toContain(ESC);
-    });
+  it('with NO_COLOR=1: the prompt, the answer read from the terminal, a debug log, and not one escape code', async () => {
+    const env = { ...sandboxEnv(sandbox.baseUrl), NO_COLOR: '1' };
+    const result = await runInTerminal(
+      ['apply', '-f', FIELDS_EXAMPLE, '--log-level', 'debug'],
+      env,
+      'yes\n',
+    );
+    expect(result.exitCode).toBe(0);
+    expect(result.screen).toContain('Enter a value:');
+    expect(result.screen).toContain('"msg":"http request"');
+    expect(result.screen).toContain('Apply complete: 3 applied');
+    expect(result.screen).not.toContain(ESC);
   });
 });
 
-// The same rules in-process (stdin, stdout and stderr flagged as terminals): what needs no
+// The same rules in-process, with stdin, stdout and stderr flagged as terminals: what needs no
 // real pseudo-terminal does not pay for one.
+it('an empty NO_COLOR does not turn color off (no-color.org: "present and not an empty string")', async () => {
+  const result = await runOrws(['plan', '-f', FIELDS_EXAMPLE], {
+    env: { ...sandboxEnv(sandbox.baseUrl), NO_COLOR: '' },
+    tty: true,
+  });
+  expect(result.exitCode).toBe(0);
+  expect(result.stdout).toContain(GREEN);
+});
+
 describe.each([
   ['NO_COLOR=1', [] as string[], { NO_COLOR: '1' }],
   ['--no-color', ['--no-color'], {}],
 ])('on a terminal in-process, with %s: not one escape code', (_name, flags, extraEnv) => {
+  it('plan (with listing progress and a debug log)', async () => {
+    const env = { ...sandboxEnv(sandbox.baseUrl), ...extraEnv };
+    const result = await runOrws(['plan', '-f', FIELDS_EXAMPLE, '--log-level', 'debug', ...flags], {
+      env,
+      tty: true,
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('Plan: 1 to create, 2 to update, 1 unchanged, 251 unmanaged.');
+    expect(result.stderr).toContain('"msg":"http request"');
+    expect(result.stdout + result.stderr).not.toContain(ESC);
+  });
+
+  it('apply, confirmed at the prompt', async () => {
+    const env = { ...sandboxEnv(sandbox.baseUrl), ...extraEnv };
+    const result = await runOrws(['apply', '-f', FIELDS_EXAMPLE, ...flags], {
+      env,
+      tty: true,
+      input: 'yes\n',
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout + result.stderr).toContain('Enter a value:');
+    expect(result.stdout).toContain('Apply complete: 3 applied');
+    expect(result.stdout + result.stderr).not.toContain(ESC);
+  });
+
   it('apply re-reads after the confirmation and refuses what moved meanwhile', async () => {
     const env = { ...sandboxEnv(sandbox.baseUrl), ...extraEnv };
     const production = sandbox.workspaces().find((w) => w.slug === 'production');
@@ -192,20 +202,21 @@ describe.each([
 });
 
 describe('off a terminal (pipes): not one escape code on stdout or stderr', () => {
-  it('plan, apply and a failing plan', async () => {
+  it('plan, apply and a failing plan (the apply in a real process, on real pipes)', async () => {
     const env = sandboxEnv(sandbox.baseUrl);
-    const plan = await runCli(['plan', '-f', FIELDS_EXAMPLE, '--log-level', 'debug'], { env });
+    const plan = await runOrws(['plan', '-f', FIELDS_EXAMPLE, '--log-level', 'debug'], { env });
     const apply = await runCli(
       ['apply', '-f', FIELDS_EXAMPLE, '--auto-approve', '--log-level', 'debug'],
-      {
-        env,
-      },
+      { env },
     );
-    const failed = await runCli(['plan', '-f', join(ROOT, 'examples/no-such-file.yaml')], { env });
+    const failed = await runOrws(['plan', '-f', join(ROOT, 'examples/no-such-file.yaml')], {
+      env,
+    });
     expect([plan.exitCode, apply.exitCode, failed.exitCode]).toEqual([0, 0, 1]);
     // The output is there: these are the runs that would color on a terminal.
     expect(plan.stdout).toContain('+ workspace "data-science"');
     expect(apply.stdout).toContain('Apply complete: 3 applied');
+    expect(apply.stderr).toContain('"msg":"http request"');
     for (const result of [plan, apply, failed]) {
       expect(result.stdout + result.stderr).not.toContain(ESC);
     }
