@@ -17,8 +17,7 @@ mkdirSync(out, { recursive: true });
 
 /**
  * Writes a generated file only when its text changed: an unchanged file keeps its time, so
- * `tsc --build` finds dist/ up to date and a typecheck reading src/ meanwhile never sees it
- * half written.
+ * `tsc --build` finds dist/ up to date and skips the compile.
  */
 function writeGenerated(path, text) {
   let old;

@@ -48,19 +48,20 @@ function report(result) {
 // the compile.
 const prettier = run('prettier --check', bin('prettier'), ['--check', '.']);
 const generate = await run('generate validators', 'npm', ['run', '--silent', 'generate']);
-const checks = [prettier];
-let build = generate;
-if (generate.code === 0) {
-  checks.push(
-    run('typecheck and eslint', process.execPath, [join(root, 'scripts/typecheck-and-lint.mjs')]),
-  );
-  build = await run('compile', 'npm', ['run', '--silent', 'compile']);
-}
 report(generate);
-if (build !== generate) report(build);
-if (build.code !== 0) {
+if (generate.code !== 0) {
+  report(await prettier);
+  process.exit(generate.code);
+}
+const checks = [
+  prettier,
+  run('typecheck and eslint', process.execPath, [join(root, 'scripts/typecheck-and-lint.mjs')]),
+];
+const compile = await run('compile', 'npm', ['run', '--silent', 'compile']);
+report(compile);
+if (compile.code !== 0) {
   for (const result of await Promise.all(checks)) report(result);
-  process.exit(build.code);
+  process.exit(compile.code);
 }
 
 // vitest also writes its results as JSON, for the closing count line.
