@@ -1,5 +1,5 @@
-import type { Change, Plan } from '../plan/types.js';
-import { formatValue } from './values.js';
+import type { Change, FieldChange, Plan } from '../plan/types.js';
+import { formatSetChange, formatValue, showText } from './values.js';
 import { countOf, summaryLine } from './text.js';
 
 /** GitHub refuses comments over 65,536 characters; stay clear of it. */
@@ -82,7 +82,7 @@ function renderChange(change: Change): string {
   const rows = change.fields.map((field) =>
     change.action === 'create'
       ? `| ${escape(field.field)} | ${cell(field.after, change)} |`
-      : `| ${escape(field.field)} | ${cell(field.before, change)} | ${cell(field.after, change)} |`,
+      : `| ${escape(field.field)} | ${cell(field.before, change)} | ${cell(field.after, change)}${setChange(field, change)} |`,
   );
   const header =
     change.action === 'create'
@@ -98,6 +98,18 @@ function cell(value: unknown, change: Change): string {
       ? value.map((v: unknown) => (typeof v === 'string' ? (labels[v] ?? v) : v))
       : value;
   return `<code>${escape(formatValue(shown))}</code>`;
+}
+
+/**
+ * Under the whole lists of a set-valued field, what changed as the text view says it
+ * (`+erin@example.com −bob@example.com`); nothing for any other field.
+ */
+function setChange(field: FieldChange, change: Change): string {
+  const labels = change.labels;
+  const delta = formatSetChange(field.before, field.after, (item) =>
+    typeof item === 'string' ? showText(labels?.[item] ?? item) : formatValue(item),
+  );
+  return delta === undefined ? '' : `<br>${escape(delta)}`;
 }
 
 /**

@@ -109,6 +109,11 @@ describe('plan shows each part as its own change', () => {
       );
     }
     expect(out).toContain('| monthly | <code>300</code> | <code>500</code> |');
+    // A set-valued field: the whole lists, and under them what changed, as the text view says it.
+    expect(out).toContain(
+      '<code>&#91;&#34;alice&#64;example.com&#34;,&#34;erin&#64;example.com&#34;&#93;</code><br>&#43;erin&#64;example.com &#8722;bob&#64;example.com |',
+    );
+    expect(out).toContain('<br>&#43;anthropic&#47;claude-sonnet-4 |');
     expect(out).toContain('create <code>data-science</code> budgets: 1 field');
     expect(out).toContain('**Plan: 3 to create, 5 to update, 1 unchanged, 1 unmanaged.**');
   });
