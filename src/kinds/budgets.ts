@@ -118,6 +118,11 @@ export const budgetsKind: Kind<BudgetsState> = {
   },
 };
 
+/**
+ * Reads a workspace's budgets. The BYOK flag is optional in the budgets answer; when it is
+ * absent it is read from the workspace itself (`GET /workspaces/{id}`, now: a workspace read
+ * earlier may predate a write), and absent there too it is the API's default, false.
+ */
 async function readBudgets(api: Api, workspaceId: string): Promise<BudgetsState | undefined> {
   const answer = await api.request<BudgetsAnswer>({
     method: 'GET',
@@ -126,7 +131,11 @@ async function readBudgets(api: Api, workspaceId: string): Promise<BudgetsState 
   });
   const limits: Partial<Record<BudgetInterval, number>> = {};
   for (const budget of answer.data) limits[budget.reset_interval ?? 'lifetime'] = budget.limit_usd;
-  return { limits, include_byok: answer.include_byok_in_budgets ?? false };
+  const flag =
+    answer.include_byok_in_budgets ??
+    (await api.getWorkspace(workspaceId))?.include_byok_in_budgets ??
+    false;
+  return { limits, include_byok: flag };
 }
 
 /** What a budgets change sends: its requests in order, and the workspace-wide BYOK flag. */

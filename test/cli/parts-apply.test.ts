@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { hostileServer, sendJson } from '../api/hostile-server.js';
 import { EXAMPLE, runOrws, sandboxEnv } from '../helpers/cli.js';
 import {
   configWriter,
@@ -169,6 +170,80 @@ describe('apply sends the minimal writes', () => {
         'GET /organization/members',
       ].sort(),
     );
+  });
+});
+
+/**
+ * A server in front of `target` whose budgets answers leave out `include_byok_in_budgets`,
+ * which the API document does not require there; its workspace answers keep it.
+ */
+async function withoutBudgetsFlag(target: Sandbox): Promise<string> {
+  const origin = new URL(target.baseUrl).origin;
+  const proxy = await hostileServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      void (async () => {
+        const upstream = await fetch(`${origin}${req.url ?? '/'}`, {
+          method: req.method ?? 'GET',
+          headers: {
+            authorization: req.headers.authorization ?? '',
+            'content-type': 'application/json',
+          },
+          ...(body === '' ? {} : { body }),
+        });
+        const text = await upstream.text();
+        if (text === '') {
+          res.writeHead(upstream.status).end();
+          return;
+        }
+        const value = JSON.parse(text) as Record<string, unknown>;
+        if (/\/budgets(\/|\?|$)/.test(req.url ?? '')) {
+          Reflect.deleteProperty(value, 'include_byok_in_budgets');
+        }
+        sendJson(res, upstream.status, value);
+      })();
+    });
+  });
+  return proxy.baseUrl;
+}
+
+describe('a server whose budgets answers leave out the optional BYOK flag', () => {
+  it('reads the flag from the workspace: no perpetual diff, and a change of it converges', async () => {
+    const { seed, resources } = demoState();
+    sandbox = await startSandbox({
+      seed: seed.map((w) =>
+        w.slug === 'production' ? { ...w, include_byok_in_budgets: true } : w,
+      ),
+      resources,
+    });
+    const env = sandboxEnv(await withoutBudgetsFlag(sandbox));
+    const config = configWriter();
+    const budgets = (flag: boolean): string =>
+      config.write(
+        [
+          'version: 1',
+          'workspaces:',
+          '  - slug: production',
+          `    budgets: { monthly: 300, include_byok: ${String(flag)} }`,
+        ].join('\n'),
+      );
+
+    const same = await runOrws(['plan', '-f', budgets(true), '--detailed-exitcode'], { env });
+    expect(same.stdout).toContain('No changes.');
+    expect(same.exitCode).toBe(0);
+
+    const apply = await runOrws(['apply', '-f', budgets(false), '--auto-approve'], { env });
+    expect(apply.stdout).toContain('include_byok: true → false');
+    expect(apply.stdout).toContain('Apply complete: 1 applied');
+    expect(apply.exitCode).toBe(0);
+    expect(sandbox.workspaces().find((w) => w.slug === 'production')).toMatchObject({
+      include_byok_in_budgets: false,
+    });
+
+    const again = await runOrws(['plan', '-f', budgets(false), '--detailed-exitcode'], { env });
+    expect(again.stdout).toContain('No changes.');
+    expect(again.exitCode).toBe(0);
   });
 });
 
