@@ -117,7 +117,7 @@ describe('client response validators (tolerant reading)', () => {
     expect(validateListModelsResponse({ data: [{ id: 'a/b' }] })).toBe(false);
   });
 
-  it('keep only properties the spec has, each with the spec’s type', () => {
+  it('keep only properties the spec has, each with the spec’s type, and require only what the spec requires', () => {
     expect(clientResponseSchemas.length).toBeGreaterThan(10);
     for (const { name, source, schema } of clientResponseSchemas) {
       const specSchema = resolveSchema(pointer(source));
@@ -133,8 +133,13 @@ describe('client response validators (tolerant reading)', () => {
           expect(resolved.type, `${name}.${property}`).toBe('object');
         }
       }
+      // Tolerant: a field the spec lets an answer leave out is never required by orws.
+      const specRequired = (specSchema.required ?? []) as string[];
       for (const required of schema.required) {
         expect(Object.keys(schema.properties), `${name} requires ${required}`).toContain(required);
+        expect(specRequired, `${name} requires ${required}, which the spec does not`).toContain(
+          required,
+        );
       }
     }
   });
