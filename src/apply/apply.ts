@@ -1,4 +1,5 @@
 import { ApiError, SlugConflictError, StalePlanError, UnexpectedAnswerError } from '../errors.js';
+import { groupByWorkspace, orderBySlug } from '../plan/renames.js';
 import { kindOf } from '../kinds/registry.js';
 import type { Api, Kind, KnownWorkspace } from '../kinds/types.js';
 import { describeChange, verifyChange } from '../plan/verify.js';
@@ -35,7 +36,10 @@ export interface ChangeResult {
   body: unknown;
   /** Why it failed, was not attempted or is unknown; a note when a lost answer was re-read. */
   error?: string;
-  /** For a failure: false when the API refused a value, so running apply again cannot help. */
+  /**
+   * For a failure: false when running apply again cannot help (the API refused a value, or
+   * renames swap slugs).
+   */
   retryable?: boolean;
 }
 
@@ -80,7 +84,9 @@ const VERIFY_BY_LIST_THRESHOLD = 20;
 /**
  * Applies a plan. A workspace's changes go in kind order (the workspace itself first: a part of a
  * workspace to create needs its id, and is not attempted if the create fails); workspaces go
- * concurrently, at most `concurrency` at once, on past a failed one. A write's answer is checked
+ * concurrently, at most `concurrency` at once, on past a failed one; a workspace that takes a
+ * slug another rename of the plan frees waits for that rename, and renames that swap slugs are
+ * not sent (no order of requests can make them). A write's answer is checked
  * against the planned values; a write whose answer is lost or unexpected is read again, and its
  * result says what the re-read showed, never a guess.
  *
@@ -99,7 +105,8 @@ export async function applyPlan(
     results.set(change, result);
     options.onResult?.(result);
   };
-  const groups = groupByWorkspace(plan.changes);
+  const { groups, waitsFor, cycles } = orderBySlug(groupByWorkspace(plan.changes));
+  const started = new Map<Change[], Promise<void>>();
 
   if (options.verify) {
     const { stale, applied, workspaces } = await verifyPlan(plan.changes, api);
@@ -109,6 +116,9 @@ export async function applyPlan(
   }
 
   const apply = async (group: Change[]): Promise<void> => {
+    // A slug another workspace of the plan gives up is taken once that rename is done.
+    const blocker = waitsFor.get(group);
+    if (blocker !== undefined) await started.get(blocker);
     let workspace: KnownWorkspace | undefined;
     for (const change of group) {
       if (results.has(change)) {
@@ -120,6 +130,19 @@ export async function applyPlan(
       if (options.signal?.aborted === true) return;
       if (change.action === 'missing') {
         report(change, resultOf(change, 'missing', missingAdvice(change)));
+        continue;
+      }
+      const cycle = change.kind === 'workspace' ? cycles.get(group) : undefined;
+      if (cycle !== undefined && change.id !== undefined) {
+        report(change, {
+          ...resultOf(
+            change,
+            'failed',
+            `not sent: these renames swap slugs (${cycle}), and the API keeps slugs unique, so no order of requests can make them; rename one of these workspaces to an unused slug first, apply, then set the slug you want`,
+          ),
+          retryable: false,
+        });
+        workspace = { id: change.id, slug: change.slug };
         continue;
       }
       if (change.kind !== 'workspace') {
@@ -156,7 +179,10 @@ export async function applyPlan(
   const worker = async (): Promise<void> => {
     while (next < groups.length && options.signal?.aborted !== true) {
       const group = groups[next++];
-      if (group !== undefined) await apply(group);
+      if (group === undefined) continue;
+      const running = apply(group);
+      started.set(group, running);
+      await running;
     }
   };
   const workers = Math.max(1, Math.min(options.concurrency, groups.length));
@@ -169,17 +195,6 @@ export async function applyPlan(
       resultOf(change, 'not-attempted', interrupted ? 'interrupted before it was sent' : undefined),
   );
   return { results: ordered, summary: summarize(ordered), interrupted };
-}
-
-/** The changes of each workspace, in plan order (which sorts a workspace's changes by kind). */
-function groupByWorkspace(changes: readonly Change[]): Change[][] {
-  const groups = new Map<string, Change[]>();
-  for (const change of changes) {
-    const group = groups.get(change.slug);
-    if (group === undefined) groups.set(change.slug, [change]);
-    else group.push(change);
-  }
-  return [...groups.values()];
 }
 
 /** Sends one change; on any failure, reads it again and says what is true. */

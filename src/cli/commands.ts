@@ -15,6 +15,7 @@ import {
   type CurrentState,
   type Plan,
 } from '../plan/index.js';
+import { slugCycles } from '../plan/renames.js';
 import { checkThresholds } from '../plan/thresholds.js';
 import {
   checkBaseUrl,
@@ -214,6 +215,11 @@ async function planAgainstRemote(
   if (plan.targets !== undefined && plan.targets.left_out > 0) {
     run.context.err(
       `orws: warning: this plan is partial: --target left out ${plan.targets.left_out} of the config's ${plan.targets.left_out + countWorkspaces(plan)} workspaces.\n`,
+    );
+  }
+  for (const cycle of slugCycles(plan.changes)) {
+    run.context.err(
+      `orws: warning: these renames swap slugs (${escapeText(cycle)}); the API keeps slugs unique, so apply cannot make them in one step: rename one of these workspaces to an unused slug first\n`,
     );
   }
   return { plan, client, current };

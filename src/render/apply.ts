@@ -94,7 +94,7 @@ export function renderApplySummary(report: ApplyReport, color: boolean): string 
   const refused = report.results.some((r) => r.status === 'failed' && r.retryable === false);
   if (refused)
     lines.push(
-      'The API refused some values: fix them in the config; applying again would send the same.',
+      'Some changes cannot succeed as the config stands: change it as each reason says; applying again cannot help.',
     );
   if (missing > 0)
     lines.push(

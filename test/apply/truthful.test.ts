@@ -106,7 +106,7 @@ describe('apply never reports what it did not see', () => {
     });
     expect(sandbox.requests.map((r) => r.method)).toEqual(['PATCH']);
     const text = renderApplySummary(report, false);
-    expect(text).toContain('The API refused some values: fix them in the config');
+    expect(text).toContain('Some changes cannot succeed as the config stands');
     expect(text).not.toContain('Run apply again');
   });
 
