@@ -45,17 +45,22 @@ export function orderBySlug<Group extends readonly Change[]>(
     if (blocker !== undefined && blocker !== group) waitsFor.set(group, blocker);
   }
 
-  // Each group waits for at most one other, so following `waitsFor` from a group either ends
-  // or comes back to a group already on the path: a cycle.
+  // Each group waits for at most one other, so following `waitsFor` from a group either ends,
+  // reaches a group an earlier walk went through, or comes back to a group on its own path: a
+  // cycle. Every group is walked through once.
   const cycles = new Map<Group, string>();
+  const walked = new Set<Group>();
   for (const start of groups) {
     const path: Group[] = [];
+    const onPath = new Set<Group>();
     let group: Group | undefined = start;
-    while (group !== undefined && !path.includes(group) && !cycles.has(group)) {
+    while (group !== undefined && !onPath.has(group) && !walked.has(group)) {
       path.push(group);
+      onPath.add(group);
       group = waitsFor.get(group);
     }
-    if (group === undefined || cycles.has(group)) continue;
+    for (const member of path) walked.add(member);
+    if (group === undefined || !onPath.has(group)) continue;
     const cycle = path.slice(path.indexOf(group));
     const renames = cycle
       .map((g) => `${slugs.get(g)?.frees ?? ''} → ${slugs.get(g)?.takes ?? ''}`)
@@ -64,17 +69,18 @@ export function orderBySlug<Group extends readonly Change[]>(
   }
   for (const group of cycles.keys()) waitsFor.delete(group);
 
-  // Depth first, a group's blocker before the group; otherwise the order given.
+  // A group's blockers (the chain it waits on) before the group; otherwise the order given.
   const ordered: Group[] = [];
   const placed = new Set<Group>();
-  const place = (group: Group): void => {
-    if (placed.has(group)) return;
-    placed.add(group);
-    const blocker = waitsFor.get(group);
-    if (blocker !== undefined) place(blocker);
-    ordered.push(group);
-  };
-  for (const group of groups) place(group);
+  for (const start of groups) {
+    const chain: Group[] = [];
+    for (let group: Group | undefined = start; group !== undefined && !placed.has(group);) {
+      chain.push(group);
+      placed.add(group);
+      group = waitsFor.get(group);
+    }
+    for (const group of chain.reverse()) ordered.push(group);
+  }
   return { groups: ordered, waitsFor, cycles };
 }
 

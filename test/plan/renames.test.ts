@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DesiredWorkspace } from '../../src/config/types.js';
 import { groupByWorkspace, orderBySlug, slugCycles } from '../../src/plan/renames.js';
+import type { Change } from '../../src/plan/types.js';
 import type { Workspace } from '../../src/schema/fields.js';
 import { entry, planOf, workspace } from '../helpers/factories.js';
 
@@ -57,5 +58,27 @@ describe('orderBySlug: no slug is taken before the rename that frees it', () => 
       current('a', 'b', 'c', 'y'),
     );
     expect(slugCycles(three.changes)).toEqual(['c → a, a → b, b → c']);
+  });
+
+  it('a chain of 50,000 renames is ordered from its free end (no recursion to run out of stack)', () => {
+    const n = 50_000;
+    const slug = (i: number): string => `w-${String(i)}`;
+    // Workspace i is renamed from w-i to w-(i+1): each waits for the next one.
+    const groups = Array.from({ length: n }, (_, i): Change[] => [
+      {
+        kind: 'workspace',
+        action: 'update',
+        id: id(i),
+        slug: slug(i + 1),
+        fields: [{ field: 'slug', before: slug(i), after: slug(i + 1) }],
+        body: {},
+        operations: [],
+      },
+    ]);
+    const result = orderBySlug(groups);
+    expect(result.groups[0]).toBe(groups[n - 1]);
+    expect(result.groups[n - 1]).toBe(groups[0]);
+    expect(result.waitsFor.size).toBe(n - 1);
+    expect(result.cycles.size).toBe(0);
   });
 });
