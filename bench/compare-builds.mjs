@@ -12,6 +12,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { configYaml, driftedIndices } from './fixtures.mjs';
 import {
+  cliEnv,
   detectRssMethod,
   median,
   otherCpus,
@@ -47,12 +48,7 @@ try {
   const rssMethod = detectRssMethod(tmpDir);
   const sandbox = await startSandboxProcess(count, 20, REPO_ROOT);
   try {
-    const env = {
-      ...process.env,
-      OPENROUTER_BASE_URL: sandbox.baseUrl,
-      OPENROUTER_MANAGEMENT_KEY: 'bench-key',
-      NO_COLOR: '1',
-    };
+    const env = cliEnv(sandbox.baseUrl);
     const planLine = `${String(driftedIndices(count).length)} to update`;
     const walls = { this: { plan: [], validate: [] }, other: { plan: [], validate: [] } };
     const before = readCpuTicks([sandbox.pid]);

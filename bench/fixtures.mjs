@@ -51,17 +51,22 @@ export function driftedIndices(count) {
   return indices;
 }
 
+/** The lines of workspace i's config entry: its slug and the fields the config manages. */
+function entryLines(i) {
+  const f = desiredFields(i);
+  return [
+    `  - slug: ${f.slug}`,
+    `    name: ${f.name}`,
+    `    description: ${f.description}`,
+    `    default_text_model: ${f.default_text_model}`,
+  ];
+}
+
 /** The config file that manages all `count` workspaces (by slug, as most configs do). */
 export function configYaml(count) {
   const lines = ['version: 1', 'workspaces:'];
   for (let i = 1; i <= count; i += 1) {
-    const f = desiredFields(i);
-    lines.push(
-      `  - slug: ${f.slug}`,
-      `    name: ${f.name}`,
-      `    description: ${f.description}`,
-      `    default_text_model: ${f.default_text_model}`,
-    );
+    lines.push(...entryLines(i));
   }
   return lines.join('\n') + '\n';
 }
@@ -119,12 +124,8 @@ export function partsConfigYaml(count) {
   const models = `[${GUARDRAIL.allowed_models.join(', ')}]`;
   const providers = `[${GUARDRAIL.ignored_providers.join(', ')}]`;
   for (let i = 1; i <= count; i += 1) {
-    const f = desiredFields(i);
     lines.push(
-      `  - slug: ${f.slug}`,
-      `    name: ${f.name}`,
-      `    description: ${f.description}`,
-      `    default_text_model: ${f.default_text_model}`,
+      ...entryLines(i),
       '    budgets:',
       `      monthly: ${String(desiredMonthly(i))}`,
       `      daily: ${String(DAILY_LIMIT_USD)}`,

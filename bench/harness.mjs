@@ -328,3 +328,14 @@ export function otherCpus(before, after, cpuCount) {
   const others = after.busy - before.busy - (after.ours - before.ours);
   return (Math.max(0, others) / (after.total - before.total)) * cpuCount;
 }
+
+/** The environment of an orws run against a bench sandbox: no color, the sandbox, a key it accepts. */
+export function cliEnv(baseUrl, extra = {}) {
+  return {
+    ...process.env,
+    NO_COLOR: '1',
+    OPENROUTER_MANAGEMENT_KEY: 'bench-key',
+    ...(baseUrl === undefined ? {} : { OPENROUTER_BASE_URL: baseUrl }),
+    ...extra,
+  };
+}

@@ -62,7 +62,7 @@ async function runPlanChild(mode, file, baseUrl) {
 /** The driver: sandbox, runs, table. */
 async function runDriver(runs, count) {
   const { configYaml } = await import('./fixtures.mjs');
-  const { detectRssMethod, median, runNode, snapshotBuild, startSandboxProcess } =
+  const { cliEnv, detectRssMethod, median, runNode, snapshotBuild, startSandboxProcess } =
     await import('./harness.mjs');
   const tmpDir = mkdtempSync(join(tmpdir(), 'orws-overlap-'));
   const root = snapshotBuild(join(tmpDir, 'orws'));
@@ -71,13 +71,7 @@ async function runDriver(runs, count) {
   const rssMethod = detectRssMethod(tmpDir);
   const sandbox = await startSandboxProcess(count, 20, root);
   try {
-    const env = {
-      ...process.env,
-      NO_COLOR: '1',
-      OPENROUTER_BASE_URL: sandbox.baseUrl,
-      OPENROUTER_MANAGEMENT_KEY: 'bench-key',
-      ORWS_BENCH_DIST: join(root, 'dist'),
-    };
+    const env = cliEnv(sandbox.baseUrl, { ORWS_BENCH_DIST: join(root, 'dist') });
     const variants = {
       '`orws plan` (the CLI)': [join(root, 'dist', 'cli', 'main.js'), 'plan', '-f', file],
       'serial: loadConfig, then listWorkspaces': [SELF, 'serial', file, sandbox.baseUrl],

@@ -12,7 +12,13 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configYaml, partsConfigYaml } from './fixtures.mjs';
-import { detectRssMethod, runNode, snapshotBuild, startSandboxProcess } from './harness.mjs';
+import {
+  cliEnv,
+  detectRssMethod,
+  runNode,
+  snapshotBuild,
+  startSandboxProcess,
+} from './harness.mjs';
 
 /** Paths under this directory are shown relative to it: the snapshot of the build, once made. */
 let shownRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -130,12 +136,7 @@ async function main() {
       ? await startSandboxProcess(count, LATENCY_MS, root, parts ? 'parts' : 'workspaces')
       : undefined;
   try {
-    const env = {
-      ...process.env,
-      NO_COLOR: '1',
-      OPENROUTER_MANAGEMENT_KEY: 'bench-key',
-      ...(sandbox === undefined ? {} : { OPENROUTER_BASE_URL: sandbox.baseUrl }),
-    };
+    const env = cliEnv(sandbox?.baseUrl);
     const args = {
       plan: ['plan', '-f', config],
       // The parts workload changes every workspace, over the default 30% safety limit.

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { configYaml, driftedIndices, partsConfigYaml, workspaceId } from './fixtures.mjs';
 import {
+  cliEnv,
   detectRssMethod,
   listSequentially,
   median,
@@ -131,12 +132,7 @@ async function measureSize(count, context) {
   const sandbox = await startSandboxProcess(count, LATENCY_MS, context.root);
   context.stopSandbox = sandbox.stop;
   try {
-    const env = {
-      ...process.env,
-      OPENROUTER_BASE_URL: sandbox.baseUrl,
-      OPENROUTER_MANAGEMENT_KEY: 'bench-key',
-      NO_COLOR: '1',
-    };
+    const env = cliEnv(sandbox.baseUrl);
     const runCli = (args) => runNode([context.cli, ...args], { env, rssMethod, tmpDir });
     const planLine = `Plan: 0 to create, ${String(changes)} to update, ${String(count - changes)} unchanged, 0 unmanaged.`;
     const applyLine = `Apply complete: ${String(changes)} applied, 0 already applied, 0 failed, 0 not attempted.`;
@@ -260,12 +256,7 @@ async function measureParts(context) {
   const sandbox = await startSandboxProcess(count, LATENCY_MS, context.root, 'parts');
   context.stopSandbox = sandbox.stop;
   try {
-    const env = {
-      ...process.env,
-      OPENROUTER_BASE_URL: sandbox.baseUrl,
-      OPENROUTER_MANAGEMENT_KEY: 'bench-key',
-      NO_COLOR: '1',
-    };
+    const env = cliEnv(sandbox.baseUrl);
     const runCli = (args) => runNode([context.cli, ...args], { env, rssMethod, tmpDir });
     const planLine = `Plan: 0 to create, ${String(count)} to update, 0 unchanged, 0 unmanaged.`;
     const applyLine = `Apply complete: ${String(count)} applied, 0 already applied, 0 failed, 0 not attempted.`;
