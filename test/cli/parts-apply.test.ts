@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/index.js';
 import { hostileServer, sendJson } from '../api/hostile-server.js';
 import { EXAMPLE, runOrws, sandboxEnv } from '../helpers/cli.js';
 import {
@@ -9,21 +9,11 @@ import {
   guardrailOf,
   lines,
   PROD_ID,
-  startDemoSandbox,
+  sandboxPerTest,
   writesOf,
 } from './parts-helpers.js';
 
-let sandbox: Sandbox | undefined;
-
-afterEach(async () => {
-  await sandbox?.close();
-  sandbox = undefined;
-});
-
-async function demo(options: Parameters<typeof startDemoSandbox>[0] = {}): Promise<Sandbox> {
-  sandbox = await startDemoSandbox(options);
-  return sandbox;
-}
+const { open, demo } = sandboxPerTest();
 
 function idOf(s: Sandbox, slug: string): string {
   const found = s.workspaces().find((w) => w.slug === slug);
@@ -96,7 +86,7 @@ describe('apply sends the minimal writes', () => {
       ...(resources.budgets ?? []),
       { workspace_id: PROD_ID, reset_interval: null, limit_usd: 1000 },
     ];
-    sandbox = await startSandbox({ seed, resources });
+    const sandbox = await open({ seed, resources });
     const file = configWriter().write(
       [
         'version: 1',
@@ -134,7 +124,7 @@ describe('apply sends the minimal writes', () => {
       email: `n${i}@example.com`,
     }));
     resources.organization_members = [...(resources.organization_members ?? []), ...people];
-    sandbox = await startSandbox({ seed, resources });
+    const sandbox = await open({ seed, resources });
     const file = configWriter().write(
       [
         'version: 1',
@@ -211,7 +201,7 @@ async function withoutBudgetsFlag(target: Sandbox): Promise<string> {
 describe('a server whose budgets answers leave out the optional BYOK flag', () => {
   it('reads the flag from the workspace: no perpetual diff, and a change of it converges', async () => {
     const { seed, resources } = demoState();
-    sandbox = await startSandbox({
+    const sandbox = await open({
       seed: seed.map((w) =>
         w.slug === 'production' ? { ...w, include_byok_in_budgets: true } : w,
       ),
@@ -346,8 +336,7 @@ describe('partial failure of one part', () => {
       ...(resources.workspace_members ?? []),
       { workspace_id: PROD_ID, user_id: 'user_carol' },
     ];
-    sandbox = await startSandbox({ seed, resources });
-    const s = sandbox;
+    const s = await open({ seed, resources });
     const env = sandboxEnv(s.baseUrl);
     const { write } = configWriter();
     const config = (members: string) =>
@@ -404,7 +393,7 @@ describe('partial failure of one part', () => {
 describe('apply concurrency', () => {
   it('10 workspace changes at --concurrency 4 have more than 1 and at most 4 writes in flight', async () => {
     const seed = Array.from({ length: 10 }, (_, i) => ({ slug: `w-${i}`, name: `W ${i}` }));
-    sandbox = await startSandbox({ seed, latencyMs: 60 });
+    const sandbox = await open({ seed, latencyMs: 60 });
     const file = configWriter().write(
       [
         'version: 1',

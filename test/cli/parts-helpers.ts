@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import {
   startSandbox,
   type RecordedRequest,
@@ -14,6 +15,24 @@ export { demoState };
 /** A sandbox seeded with the demo's state, plus `options`. */
 export function startDemoSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   return startSandbox({ ...demoState(), ...options });
+}
+
+/**
+ * One sandbox per test, closed after it: call at the top of a test file. `open` starts one
+ * with these options; `demo` one seeded with the demo's state, plus `options`.
+ */
+export function sandboxPerTest(): {
+  open: (options: SandboxOptions) => Promise<Sandbox>;
+  demo: (options?: SandboxOptions) => Promise<Sandbox>;
+} {
+  let current: Sandbox | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const open = async (options: SandboxOptions): Promise<Sandbox> =>
+    (current = await startSandbox(options));
+  return { open, demo: (options = {}) => open({ ...demoState(), ...options }) };
 }
 
 /** A fresh directory and a function writing a config file in it. */

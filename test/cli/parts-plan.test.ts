@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/plan/index.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox } from '../../src/sandbox/index.js';
 import { EXAMPLE, runOrws, sandboxEnv } from '../helpers/cli.js';
 import {
   configWriter,
@@ -10,21 +10,11 @@ import {
   guardrailOf,
   lines,
   PROD_ID,
-  startDemoSandbox,
+  sandboxPerTest,
   writesOf,
 } from './parts-helpers.js';
 
-let sandbox: Sandbox | undefined;
-
-afterEach(async () => {
-  await sandbox?.close();
-  sandbox = undefined;
-});
-
-async function demo(options: Parameters<typeof startDemoSandbox>[0] = {}): Promise<Sandbox> {
-  sandbox = await startDemoSandbox(options);
-  return sandbox;
-}
+const { open, demo } = sandboxPerTest();
 
 describe('plan shows each part as its own change', () => {
   it('text: one change per part under its workspace, per-key before → after, counted in the summary', async () => {
@@ -167,7 +157,7 @@ describe('plan reads only what is managed', () => {
   it('the workspace listing is ceil(T/100) pages, and unmanaged workspaces cost nothing more', async () => {
     const { seed, resources } = demoState();
     for (let i = 0; i < 200; i++) seed.push({ slug: `extra-${i}`, name: `Extra ${i}` });
-    sandbox = await startSandbox({ seed, resources });
+    const sandbox = await open({ seed, resources });
     const result = await runOrws(['plan', '-f', EXAMPLE], { env: sandboxEnv(sandbox.baseUrl) });
     expect(result.exitCode).toBe(0);
     const listing = sandbox.requests.filter((r) => r.path === '/workspaces');

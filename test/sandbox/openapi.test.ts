@@ -20,26 +20,15 @@ import {
   validateMembersChangeResponse,
   validateWorkspaceEnvelope,
 } from '../../src/schema/generated/validate-response.js';
+import { workspace } from '../helpers/factories.js';
 import { pointer, resolveSchema, spec, specProblems } from './spec.js';
 
-const WORKSPACE = {
+const WORKSPACE = workspace({
   id: '550e8400-e29b-41d4-a716-446655440000',
-  default_guardrail_id: '595d5849-7e86-51fd-a7c0-705c34e4afff',
-  name: 'Production',
   slug: 'production',
-  description: null,
-  default_text_model: null,
-  default_image_model: null,
-  default_provider_sort: null,
-  is_observability_io_logging_enabled: false,
-  is_observability_broadcast_enabled: false,
-  is_data_discount_logging_enabled: true,
-  io_logging_sampling_rate: 1,
-  io_logging_api_key_ids: null,
-  created_at: '2025-08-24T10:30:00Z',
-  updated_at: null,
+  name: 'Production',
   created_by: null,
-};
+});
 
 describe('the vendored OpenAPI document', () => {
   it('is the official document byte for byte, and has every path orws uses', () => {
