@@ -2,7 +2,8 @@ import { ApiError, SlugConflictError, StalePlanError, UnexpectedAnswerError } fr
 import { groupByWorkspace, orderBySlug } from '../plan/renames.js';
 import { kindOf } from '../kinds/registry.js';
 import type { Api, Kind, KnownWorkspace } from '../kinds/types.js';
-import { describeChange, verifyChange } from '../plan/verify.js';
+import { verifyChange } from '../plan/verify.js';
+import { describeChange } from '../render/values.js';
 import type { Change, KindName, Plan } from '../plan/types.js';
 import { formatShortValue, formatValue } from '../render/values.js';
 import type { Workspace } from '../schema/fields.js';

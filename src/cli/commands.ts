@@ -26,7 +26,7 @@ import {
 } from '../api/index.js';
 import { renderApplyJson, renderApplySummary, renderResultLine } from '../render/apply.js';
 import { renderPlanJson } from '../render/json.js';
-import { describeChange } from '../plan/verify.js';
+import { describeChange } from '../render/values.js';
 import { renderPlanText } from '../render/text.js';
 import type { Workspace } from '../schema/fields.js';
 import { escapeText, foreignText } from '../safe-text.js';

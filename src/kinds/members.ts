@@ -53,7 +53,6 @@ export const membersKind: Kind<MembersState> = {
   diff(entry: DesiredWorkspace, current: MembersState | undefined, context: PlanContext) {
     const desired = entry.members?.members ?? [];
     const issues: string[] = [];
-    const labels: Record<string, string> = {};
     const ids: string[] = [];
     for (const name of desired) {
       const id = resolve(name, context);
@@ -66,10 +65,13 @@ export const membersKind: Kind<MembersState> = {
       ids.push(id);
     }
     const after = sortedSet([...new Set(ids)]);
-    for (const id of [...after, ...(current?.user_ids ?? [])]) {
-      const email = context.people?.emailById.get(id);
-      if (email !== undefined) labels[id] = email;
-    }
+    // From pairs: an id such as `__proto__` is a key like any other, never the object's prototype.
+    const labels: Record<string, string> = Object.fromEntries(
+      [...after, ...(current?.user_ids ?? [])].flatMap((id) => {
+        const email = context.people?.emailById.get(id);
+        return email === undefined ? [] : [[id, email]];
+      }),
+    );
     const fields: FieldChange[] = [];
     if (current === undefined) {
       if (after.length > 0) fields.push({ field: 'members', after });

@@ -1,4 +1,4 @@
 export { computePlan, matchEntries, type CurrentState, type PlanInput } from './compute.js';
 export { parsePlanDocument } from './document.js';
-export { verifyChange, describeChange, type ChangeState } from './verify.js';
+export { verifyChange, type ChangeState } from './verify.js';
 export * from './types.js';

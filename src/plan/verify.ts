@@ -1,5 +1,5 @@
 import { kindOf } from '../kinds/registry.js';
-import { formatShortValue, formatValue, showText } from '../render/values.js';
+import { describeChange, formatShortValue, formatValue, showText } from '../render/values.js';
 import type { Change } from './types.js';
 
 /**
@@ -52,14 +52,4 @@ export function verifyChange(change: Change, state: object | undefined): ChangeS
   }
   if (reasons.length > 0) return { state: 'stale', reasons };
   return pending === 0 ? { state: 'applied' } : { state: 'pending' };
-}
-
-/**
- * `workspace "production" (550e…)`, or `workspace "production" (550e…) budgets` for a part: how
- * every message, plan line and result line names a change.
- */
-export function describeChange(change: Pick<Change, 'kind' | 'id' | 'slug'>): string {
-  const id = change.id === undefined ? '' : ` (${showText(change.id)})`;
-  const part = change.kind === 'workspace' ? '' : ` ${change.kind}`;
-  return `workspace ${formatShortValue(change.slug)}${id}${part}`;
 }

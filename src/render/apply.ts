@@ -1,9 +1,8 @@
 import type { ApplyReport, ChangeResult } from '../apply/apply.js';
 import { createStyle } from './style.js';
-import { describeChange } from '../plan/verify.js';
 import { countOf } from './text.js';
 import { cutText } from '../safe-text.js';
-import { showText } from './values.js';
+import { describeChange, MISSING_ADVICE, showText } from './values.js';
 
 /** The most characters of a reason shown on a result line or in the account. */
 const REASON_MAX = 1000;
@@ -96,10 +95,7 @@ export function renderApplySummary(report: ApplyReport, color: boolean): string 
     lines.push(
       'Some changes cannot succeed as the config stands: change it as each reason says; applying again cannot help.',
     );
-  if (missing > 0)
-    lines.push(
-      'For a missing workspace: remove its entry, or remove its id so that the next plan creates it.',
-    );
+  if (missing > 0) lines.push(`For a missing workspace: ${MISSING_ADVICE}.`);
   if (retryable)
     lines.push('Run apply again to converge: the changes already applied will show no difference.');
   return lines.join('\n') + '\n';

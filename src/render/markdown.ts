@@ -1,5 +1,6 @@
 import type { Change, FieldChange, Plan } from '../plan/types.js';
-import { formatSetChange, formatValue, showText } from './values.js';
+import { escapeText } from '../safe-text.js';
+import { formatSetChange, formatValue, labelled, MISSING_ADVICE } from './values.js';
 import { countOf, summaryLine } from './text.js';
 
 /** GitHub refuses comments over 65,536 characters; stay clear of it. */
@@ -76,7 +77,7 @@ function renderChange(change: Change): string {
   const id = change.id === undefined ? '' : ` (${escape(change.id)})`;
   const name = `<code>${escape(change.slug)}</code>${id}${part}`;
   if (change.action === 'missing') {
-    return `<details><summary>❗ missing ${name}: deleted outside orws</summary>\n\napply will not recreate it: remove the entry, or remove its id so that the next plan creates it.\n\n</details>\n`;
+    return `<details><summary>❗ missing ${name}: deleted outside orws</summary>\n\napply will not recreate it: ${MISSING_ADVICE}.\n\n</details>\n`;
   }
   const title = change.action === 'create' ? `➕ create ${name}` : `✏️ update ${name}`;
   const rows = change.fields.map((field) =>
@@ -92,11 +93,7 @@ function renderChange(change: Change): string {
 }
 
 function cell(value: unknown, change: Change): string {
-  const labels = change.labels;
-  const shown =
-    labels !== undefined && Array.isArray(value)
-      ? value.map((v: unknown) => (typeof v === 'string' ? (labels[v] ?? v) : v))
-      : value;
+  const shown = Array.isArray(value) ? value.map((item) => labelled(item, change.labels)) : value;
   return `<code>${escape(formatValue(shown))}</code>`;
 }
 
@@ -105,19 +102,19 @@ function cell(value: unknown, change: Change): string {
  * (`+erin@example.com −bob@example.com`); nothing for any other field.
  */
 function setChange(field: FieldChange, change: Change): string {
-  const labels = change.labels;
-  const delta = formatSetChange(field.before, field.after, (item) =>
-    typeof item === 'string' ? showText(labels?.[item] ?? item) : formatValue(item),
-  );
+  const delta = formatSetChange(field.before, field.after, change.labels);
   return delta === undefined ? '' : `<br>${escape(delta)}`;
 }
 
 /**
- * Escapes every character that Markdown or HTML could read as syntax as a numeric entity, so
- * a value shows as it is and cannot end a cell, open a code span or inject a tag.
+ * Outside text for the comment: first escaped as the terminal views do (control, bidirectional
+ * and invisible characters as visible `\u…`: an HTML entity would bring them back), then every
+ * character that Markdown or HTML could read as syntax written as a numeric entity, so a value
+ * shows as it is and cannot end a cell, open a code span or inject a tag.
  */
 function escape(text: string): string {
-  return text.replace(/[^A-Za-z0-9 ,.-]/gu, (char) =>
-    char === '\n' ? '<br>' : `&#${char.codePointAt(0) ?? 32};`,
+  return escapeText(text).replace(
+    /[^A-Za-z0-9 ,.-]/gu,
+    (char) => `&#${char.codePointAt(0) ?? 32};`,
   );
 }

@@ -1,9 +1,15 @@
 import { kindOf } from '../kinds/registry.js';
-import { describeChange } from '../plan/verify.js';
 import type { Change, FieldChange, Plan } from '../plan/types.js';
 import { createStyle, type Style } from './style.js';
-import { cutText } from '../safe-text.js';
-import { formatSetChange, formatShortValue, SHORT_VALUE, showText } from './values.js';
+import {
+  describeChange,
+  formatItem,
+  formatSetChange,
+  formatShortValue,
+  formatValue,
+  MISSING_ADVICE,
+  showText,
+} from './values.js';
 
 /** Options of the text renderer. */
 export interface TextOptions {
@@ -23,7 +29,7 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
   if (plan.targets !== undefined) {
     lines.push(
       style.yellow(
-        `Partial plan: limited by --target to ${plan.targets.names.map((n) => JSON.stringify(n)).join(', ')}; ${countOf(plan.targets.left_out, 'workspace')} of the config left out.`,
+        `Partial plan: limited by --target to ${plan.targets.names.map((n) => formatValue(n)).join(', ')}; ${countOf(plan.targets.left_out, 'workspace')} of the config left out.`,
       ),
       '',
     );
@@ -76,9 +82,7 @@ function renderChange(change: Change, style: Style): string[] {
   if (change.action === 'missing') {
     return [
       style.red(`  ! ${title} is missing: it was deleted outside orws`),
-      style.dim(
-        '      apply will not recreate it: remove the entry, or remove its id so that the next plan creates it',
-      ),
+      style.dim(`      apply will not recreate it: ${MISSING_ADVICE}`),
     ];
   }
   if (change.action === 'create') {
@@ -100,26 +104,14 @@ function renderChange(change: Change, style: Style): string[] {
 }
 
 function fieldLine(change: Change, field: FieldChange, style: Style): string {
-  const label = labelOf(change);
-  const set = formatSetChange(field.before, field.after, label);
+  const set = formatSetChange(field.before, field.after, change.labels);
   if (set !== undefined) return `${field.field}: ${set}`;
   return `${field.field}: ${style.red(formatShortValue(field.before))} → ${style.green(formatShortValue(field.after))}`;
 }
 
 function formatAfter(change: Change, field: FieldChange): string {
-  const label = labelOf(change);
   if (Array.isArray(field.after) && change.labels !== undefined) {
-    return `[${field.after.map(label).join(', ')}]`;
+    return `[${field.after.map((item) => formatItem(item, change.labels)).join(', ')}]`;
   }
   return formatShortValue(field.after);
-}
-
-function labelOf(change: Change): (item: unknown) => string {
-  const labels = change.labels;
-  return (item) =>
-    typeof item === 'string' && labels?.[item] !== undefined
-      ? showText(cutText(labels[item], SHORT_VALUE))
-      : typeof item === 'string'
-        ? showText(cutText(item, SHORT_VALUE))
-        : formatShortValue(item);
 }

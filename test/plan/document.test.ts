@@ -46,6 +46,11 @@ describe('parsePlanDocument', () => {
       /format_version 1; this orws applies format_version 2 only. Run `orws plan` again/,
     ],
     [
+      'no tool_version (what every view names the plan by)',
+      { ...valid, tool_version: undefined },
+      /must have required property 'tool_version'/,
+    ],
+    [
       'an update without id',
       { ...valid, changes: [{ ...update, id: undefined }] },
       /at \/changes\/0/,

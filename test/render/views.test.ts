@@ -179,4 +179,40 @@ describe('bounded output of values from outside', () => {
     expect(text).toContain('…]');
     expect(text.length).toBeLessThan(2000);
   });
+
+  it('an item named like an object property ("constructor") is shown as itself, in text and markdown', () => {
+    const result = planOf([], [workspace({ slug: 'p' })]);
+    result.changes.push(
+      makeChange(
+        membersKind,
+        'update',
+        { slug: 'p', id: 'id-p' },
+        [{ field: 'members', before: ['constructor'], after: ['toString', 'user_2'] }],
+        { user_2: 'erin@example.com' },
+      ),
+    );
+    expect(renderPlanText(result, { color: false })).toContain(
+      '~ members: +toString +erin@example.com −constructor',
+    );
+    const markdown = renderPlanMarkdown(result);
+    expect(markdown).toContain('&#34;constructor&#34;');
+    expect(markdown).toContain('&#43;toString &#43;erin&#64;example.com &#8722;constructor');
+  });
+
+  it('target names and markdown text from outside are escaped, not handed to the terminal or to GitHub raw', () => {
+    const result = planOf(
+      [entry({ slug: 'a', name: 'A' }), entry({ slug: 'b', name: 'B' })],
+      [workspace({ slug: 'a\u202eb', id: 'id\u009b31m' })],
+      { targets: ['a', 'b'] },
+    );
+    result.targets = { names: ['x\u009b31m\u202ey'], left_out: 0 };
+    const text = renderPlanText(result, { color: false });
+    expect(text).toContain('limited by --target to "x\\u009b31m\\u202ey"');
+    const markdown = renderPlanMarkdown(result);
+    // An HTML entity of a bidirectional override is the override again, once GitHub renders it.
+    expect(markdown).not.toMatch(/&#(8238|155);/);
+    expect(markdown).toContain('x&#92;u009b31m&#92;u202ey');
+    // eslint-disable-next-line no-control-regex
+    expect(text + markdown).not.toMatch(/[\u0080-\u009f\u202e]/);
+  });
 });
