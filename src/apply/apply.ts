@@ -1,8 +1,8 @@
 import { ApiError, SlugConflictError, StalePlanError, UnexpectedAnswerError } from '../errors.js';
-import { groupByWorkspace, orderBySlug } from '../plan/renames.js';
+import { groupByWorkspace, orderBySlug, swapAdvice } from '../plan/renames.js';
 import { kindOf } from '../kinds/registry.js';
 import type { Api, Kind, KnownWorkspace } from '../kinds/types.js';
-import { verifyChange } from '../plan/verify.js';
+import { missedFields, verifyChange } from '../plan/verify.js';
 import { describeChange } from '../render/values.js';
 import type { Change, KindName, Plan } from '../plan/types.js';
 import { formatShortValue, formatValue } from '../render/values.js';
@@ -102,6 +102,8 @@ export async function applyPlan(
   const results = new Map<Change, ChangeResult>();
   const known = new Map<string, Workspace>();
   for (const workspace of options.workspaces ?? []) known.set(workspace.id, workspace);
+  /** The workspace of this id as last read, or what the plan says of it. */
+  const knownAs = (id: string, slug: string): KnownWorkspace => known.get(id) ?? { id, slug };
   const report = (change: Change, result: ChangeResult): void => {
     results.set(change, result);
     options.onResult?.(result);
@@ -136,21 +138,14 @@ export async function applyPlan(
       const cycle = change.kind === 'workspace' ? cycles.get(group) : undefined;
       if (cycle !== undefined && change.id !== undefined) {
         report(change, {
-          ...resultOf(
-            change,
-            'failed',
-            `not sent: these renames swap slugs (${cycle}), and the API keeps slugs unique, so no order of requests can make them; rename one of these workspaces to an unused slug first, apply, then set the slug you want`,
-          ),
+          ...resultOf(change, 'failed', `not sent: ${swapAdvice(cycle)}`),
           retryable: false,
         });
-        workspace = { id: change.id, slug: change.slug };
+        workspace = knownAs(change.id, change.slug);
         continue;
       }
       if (change.kind !== 'workspace') {
-        workspace ??=
-          change.id === undefined
-            ? undefined
-            : (known.get(change.id) ?? { id: change.id, slug: change.slug });
+        workspace ??= change.id === undefined ? undefined : knownAs(change.id, change.slug);
         if (workspace === undefined) {
           report(change, resultOf(change, 'not-attempted', 'its workspace was not created'));
           continue;
@@ -169,7 +164,7 @@ export async function applyPlan(
         const written = state as Workspace | undefined;
         if (written !== undefined) known.set(written.id, written);
         workspace =
-          written ?? (change.id === undefined ? undefined : { id: change.id, slug: change.slug });
+          written ?? (change.id === undefined ? undefined : knownAs(change.id, change.slug));
         if (result.id === undefined && written !== undefined) result.id = written.id;
       }
       report(change, result);
@@ -208,7 +203,7 @@ async function applyChange(
   const kind = kindOf(change.kind);
   try {
     const state = await kind.write(api, change, workspace);
-    const missed = unconverged(kind, change, kind.valuesOf(state));
+    const missed = unconverged(change, kind.valuesOf(state));
     if (missed.length > 0) {
       return {
         result: {
@@ -264,10 +259,11 @@ async function reread(
   }
   let now: unknown;
   try {
-    const where = workspace ?? {
-      ...(change.id === undefined ? {} : { id: change.id }),
-      slug: change.slug,
-    };
+    // Only the id and slug: what else the caller knew of the workspace may predate the write.
+    const where =
+      workspace === undefined
+        ? { ...(change.id === undefined ? {} : { id: change.id }), slug: change.slug }
+        : { id: workspace.id, slug: workspace.slug };
     now = await kind.read(api, where);
   } catch (readError) {
     if (outcome.refused && !(error instanceof UnexpectedAnswerError)) {
@@ -292,7 +288,7 @@ async function reread(
     );
   }
   const values = kind.valuesOf(now);
-  const missed = unconverged(kind, change, values);
+  const missed = unconverged(change, values);
   if (missed.length === 0) {
     return {
       result: resultOf(
@@ -330,7 +326,7 @@ async function explainCreateConflict(
         result: { ...resultOf(change, 'failed', messageOf(conflict)), retryable: true },
         state: undefined,
       };
-    if (unconverged(kind, change, kind.valuesOf(existing)).length === 0) {
+    if (unconverged(change, kind.valuesOf(existing)).length === 0) {
       return {
         result: { ...resultOf(change, 'already-applied'), id: existing.id },
         state: existing,
@@ -392,7 +388,8 @@ async function verifyPlan(
     parts.map(async (change) => {
       const kind = kindOf(change.kind);
       const workspace =
-        change.id === undefined ? existing.get(change.slug) : { id: change.id, slug: change.slug };
+        existing.get(change.slug) ??
+        (change.id === undefined ? undefined : { id: change.id, slug: change.slug });
       if (workspace === undefined) return undefined;
       const state = await kind.read(api, workspace);
       return state === undefined ? undefined : kind.valuesOf(state);
@@ -409,13 +406,11 @@ async function verifyPlan(
 }
 
 /** The fields whose value after a write is not the planned one, as `field is X, wanted Y`. */
-function unconverged(kind: Kind, change: Change, values: Record<string, unknown>): string[] {
-  return change.fields
-    .filter((f) => !kind.equal(f.field, values[f.field], f.after))
-    .map(
-      (f) =>
-        `${f.field} is ${formatShortValue(values[f.field])}, wanted ${formatShortValue(f.after)}`,
-    );
+function unconverged(change: Change, values: Record<string, unknown>): string[] {
+  return missedFields(change, values).map(
+    (f) =>
+      `${f.field} is ${formatShortValue(values[f.field])}, wanted ${formatShortValue(f.after)}`,
+  );
 }
 
 function missingAdvice(change: Change): string {

@@ -15,7 +15,7 @@ import {
   type CurrentState,
   type Plan,
 } from '../plan/index.js';
-import { slugCycles } from '../plan/renames.js';
+import { slugCycles, swapAdvice } from '../plan/renames.js';
 import { checkThresholds } from '../plan/thresholds.js';
 import {
   checkBaseUrl,
@@ -218,9 +218,7 @@ async function planAgainstRemote(
     );
   }
   for (const cycle of slugCycles(plan.changes)) {
-    run.context.err(
-      `orws: warning: these renames swap slugs (${escapeText(cycle)}); the API keeps slugs unique, so apply cannot make them in one step: rename one of these workspaces to an unused slug first\n`,
-    );
+    run.context.err(`orws: warning: ${swapAdvice(escapeText(cycle))}\n`);
   }
   return { plan, client, current };
 }

@@ -82,9 +82,9 @@ export const budgetsKind: Kind<BudgetsState> = {
     if (workspace.id === undefined) {
       const found = await api.getWorkspace(workspace.slug);
       if (found === undefined) return undefined;
-      return readBudgets(api, found.id);
+      return readBudgets(api, found.id, found);
     }
-    return readBudgets(api, workspace.id);
+    return readBudgets(api, workspace.id, workspace);
   },
 
   async write(api, change, workspace: KnownWorkspace | undefined) {
@@ -93,9 +93,9 @@ export const budgetsKind: Kind<BudgetsState> = {
     if (flag !== undefined) {
       let carrier = requests.find((r) => r.method === 'PUT');
       if (carrier === undefined) {
-        const now = await readBudgets(api, workspace.id);
-        const widest = WIDEST_FIRST.find((interval) => now?.limits[interval] !== undefined);
-        const limit = widest === undefined ? undefined : now?.limits[widest];
+        const now = limitsOf(await readBudgetsAnswer(api, workspace.id));
+        const widest = WIDEST_FIRST.find((interval) => now[interval] !== undefined);
+        const limit = widest === undefined ? undefined : now[widest];
         if (widest === undefined || limit === undefined) {
           throw new Error('include_byok is written with a budget, and this workspace has none');
         }
@@ -111,31 +111,43 @@ export const budgetsKind: Kind<BudgetsState> = {
         ...(request.body === undefined ? {} : { json: request.body }),
       });
     }
-    const after = await readBudgets(api, workspace.id);
-    if (after === undefined)
-      throw new Error(`the budgets of workspace ${workspace.id} cannot be read`);
-    return after;
+    // The workspace as known before this write may hold the flag as it was: not passed.
+    return readBudgets(api, workspace.id);
   },
 };
 
-/**
- * Reads a workspace's budgets. The BYOK flag is optional in the budgets answer; when it is
- * absent it is read from the workspace itself (`GET /workspaces/{id}`, now: a workspace read
- * earlier may predate a write), and absent there too it is the API's default, false.
- */
-async function readBudgets(api: Api, workspaceId: string): Promise<BudgetsState | undefined> {
-  const answer = await api.request<BudgetsAnswer>({
+function readBudgetsAnswer(api: Api, workspaceId: string): Promise<BudgetsAnswer> {
+  return api.request<BudgetsAnswer>({
     method: 'GET',
     path: `/workspaces/${encodeURIComponent(workspaceId)}/budgets`,
     validate: isBudgetsAnswer,
   });
+}
+
+function limitsOf(answer: BudgetsAnswer): Partial<Record<BudgetInterval, number>> {
   const limits: Partial<Record<BudgetInterval, number>> = {};
   for (const budget of answer.data) limits[budget.reset_interval ?? 'lifetime'] = budget.limit_usd;
+  return limits;
+}
+
+/**
+ * Reads a workspace's budgets. The BYOK flag is optional in the budgets answer; when it is
+ * absent it comes from the workspace: from `workspace` as the caller read it just now (a
+ * listing carries it), else from `GET /workspaces/{id}`; absent there too, it is the API's
+ * default, false.
+ */
+async function readBudgets(
+  api: Api,
+  workspaceId: string,
+  workspace?: { include_byok_in_budgets?: boolean },
+): Promise<BudgetsState> {
+  const answer = await readBudgetsAnswer(api, workspaceId);
   const flag =
     answer.include_byok_in_budgets ??
+    workspace?.include_byok_in_budgets ??
     (await api.getWorkspace(workspaceId))?.include_byok_in_budgets ??
     false;
-  return { limits, include_byok: flag };
+  return { limits: limitsOf(answer), include_byok: flag };
 }
 
 /** What a budgets change sends: its requests in order, and the workspace-wide BYOK flag. */

@@ -80,9 +80,14 @@ export interface Kind<Current = unknown> {
   bodyOf(change: Change): unknown;
   /**
    * Reads the state of one workspace's resource (the workspace kind: the workspace itself, by
-   * id, else by slug). Undefined when the workspace no longer exists.
+   * id, else by slug). Undefined when the workspace no longer exists. Any other field of
+   * `workspace` is as it is now (a listing just made); a kind may use it instead of reading the
+   * workspace again, so a caller after a write passes only the id and slug.
    */
-  read(api: Api, workspace: { id?: string; slug: string }): Promise<Current | undefined>;
+  read(
+    api: Api,
+    workspace: { id?: string; slug: string } & Partial<Workspace>,
+  ): Promise<Current | undefined>;
   /**
    * Sends the change's requests and returns the state after. `workspace` is the workspace the
    * change belongs to, as it is now (undefined only for the create of the workspace itself).

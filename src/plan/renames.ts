@@ -99,3 +99,8 @@ export function groupByWorkspace(changes: readonly Change[]): Change[][] {
 export function slugCycles(changes: readonly Change[]): string[] {
   return [...new Set(orderBySlug(groupByWorkspace(changes)).cycles.values())];
 }
+
+/** Why the renames of a cycle cannot be made, and what to do instead. */
+export function swapAdvice(cycle: string): string {
+  return `these renames swap slugs (${cycle}); the API keeps slugs unique, so no order of requests can make them: rename one of these workspaces to an unused slug first, apply, then set the slug you want`;
+}

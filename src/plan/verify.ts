@@ -1,6 +1,6 @@
 import { kindOf } from '../kinds/registry.js';
 import { describeChange, formatShortValue, formatValue, showText } from '../render/values.js';
-import type { Change } from './types.js';
+import type { Change, FieldChange } from './types.js';
 
 /**
  * What a saved change finds when what it touches is read again:
@@ -28,7 +28,7 @@ export function verifyChange(change: Change, state: object | undefined): ChangeS
   }
   if (change.action === 'create') {
     if (now === undefined) return { state: 'pending' };
-    const differing = change.fields.filter((f) => !kind.equal(f.field, now[f.field], f.after));
+    const differing = missedFields(change, now);
     if (differing.length === 0) return { state: 'applied' };
     if (change.kind !== 'workspace') return { state: 'pending' };
     return {
@@ -52,4 +52,10 @@ export function verifyChange(change: Change, state: object | undefined): ChangeS
   }
   if (reasons.length > 0) return { state: 'stale', reasons };
   return pending === 0 ? { state: 'applied' } : { state: 'pending' };
+}
+
+/** The fields of `change` whose value in `values` (the kind's field values) is not the planned one. */
+export function missedFields(change: Change, values: Record<string, unknown>): FieldChange[] {
+  const kind = kindOf(change.kind);
+  return change.fields.filter((f) => !kind.equal(f.field, values[f.field], f.after));
 }

@@ -219,14 +219,22 @@ describe('a server whose budgets answers leave out the optional BYOK flag', () =
         ].join('\n'),
       );
 
+    const workspaceReads = (): number =>
+      sandbox.requests.filter((r) => r.method === 'GET' && r.path === `/workspaces/${PROD_ID}`)
+        .length;
+
     const same = await runOrws(['plan', '-f', budgets(true), '--detailed-exitcode'], { env });
     expect(same.stdout).toContain('No changes.');
     expect(same.exitCode).toBe(0);
+    // The listing the plan just made carries the flag: the workspace is not read again.
+    expect(workspaceReads()).toBe(0);
 
     const apply = await runOrws(['apply', '-f', budgets(false), '--auto-approve'], { env });
     expect(apply.stdout).toContain('include_byok: true → false');
     expect(apply.stdout).toContain('Apply complete: 1 applied');
     expect(apply.exitCode).toBe(0);
+    // After the write, the listing no longer tells the flag: one read of the workspace.
+    expect(workspaceReads()).toBe(1);
     expect(sandbox.workspaces().find((w) => w.slug === 'production')).toMatchObject({
       include_byok_in_budgets: false,
     });

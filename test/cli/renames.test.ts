@@ -65,7 +65,7 @@ describe('renames between the workspaces of one config', () => {
     const apply = await runOrws(['apply', '-f', file, '--auto-approve'], { env });
     expect(apply.exitCode).toBe(1);
     expect(apply.stdout).toContain(
-      'not sent: these renames swap slugs (beta → alpha, alpha → beta), and the API keeps slugs unique',
+      'not sent: these renames swap slugs (beta → alpha, alpha → beta); the API keeps slugs unique',
     );
     expect(apply.stdout).toContain('applying again cannot help');
     expect(apply.stdout).not.toContain('Run apply again');
