@@ -1,7 +1,8 @@
 // Compiles the JSON Schemas orws checks against (the config file, the API's requests and
-// responses from the vendored OpenAPI document, the sandbox's faults file, the plan document) once, at build time, into standalone validation code (ajv's "standalone"
-// mode), so that no command loads ajv's compiler. Output: src/schema/generated/ (git-ignored;
-// tsc copies it to dist/).
+// responses from the vendored OpenAPI document, the sandbox's faults file, the plan document)
+// once, at build time, into standalone validation code (ajv's "standalone" mode), so that no
+// command loads ajv's compiler. Output: src/schema/generated/ (git-ignored); tsc compiles its
+// JavaScript into dist/, and scripts/finish-build.mjs copies its declarations there.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

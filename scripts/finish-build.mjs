@@ -6,15 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-for (const folder of ['schema/generated', 'sandbox/generated']) {
-  let names;
-  try {
-    names = readdirSync(join(root, 'src', folder));
-  } catch {
-    continue;
-  }
-  for (const name of names.filter((n) => n.endsWith('.d.ts'))) {
-    copyFileSync(join(root, 'src', folder, name), join(root, 'dist', folder, name));
-  }
+const generated = join(root, 'src/schema/generated');
+for (const name of readdirSync(generated).filter((n) => n.endsWith('.d.ts'))) {
+  copyFileSync(join(generated, name), join(root, 'dist/schema/generated', name));
 }
 chmodSync(join(root, 'dist/cli/main.js'), 0o755);

@@ -11,7 +11,4 @@ export type {
   DesiredGuardrail,
   DesiredMembers,
   GuardrailFields,
-  BudgetInterval,
-  UnmanagedPolicy,
 } from './types.js';
-export { BUDGET_INTERVALS } from './types.js';

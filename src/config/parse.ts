@@ -125,8 +125,9 @@ export function parseConfigFile(text: string, file: string): ParsedConfigFile {
       ),
     );
   }
+  const locator = new NodeLocator(source.doc);
   const overflow = text.includes('*')
-    ? findExpansionOverflow(source.doc, MAX_EXPANDED_NODES)
+    ? findExpansionOverflow(source.doc, MAX_EXPANDED_NODES, locator.anchors())
     : undefined;
   if (overflow !== undefined) {
     result.issues.push(
@@ -139,7 +140,6 @@ export function parseConfigFile(text: string, file: string): ParsedConfigFile {
     return result;
   }
 
-  const locator = new NodeLocator(source.doc);
   let data: unknown;
   try {
     data = source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });

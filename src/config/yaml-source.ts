@@ -147,18 +147,22 @@ export class NodeLocator {
     return pair && isNodeLike(pair.key) ? pair.key : null;
   }
 
+  /** Every alias and the node it names (undefined: no anchor of its name before it), in document order. */
+  anchors(): ReadonlyMap<Alias, Node | undefined> {
+    this.#anchors ??= resolveAliases(this.#doc);
+    return this.#anchors;
+  }
+
   /** The first alias, in document order, with no anchor of its name before it. */
   firstUnresolvedAlias(): Alias | undefined {
-    this.#anchors ??= resolveAliases(this.#doc);
-    for (const [alias, target] of this.#anchors) if (target === undefined) return alias;
+    for (const [alias, target] of this.anchors()) if (target === undefined) return alias;
     return undefined;
   }
 
   /** Follows an alias to the node it names (the last anchor of that name before it). */
   resolve(node: Node | null): Node | null {
     if (!isAlias(node)) return node;
-    this.#anchors ??= resolveAliases(this.#doc);
-    return this.#anchors.get(node) ?? null;
+    return this.anchors().get(node) ?? null;
   }
 }
 
@@ -265,12 +269,13 @@ function lowerFirst(text: string): string {
  * count alone does not bound the work: one anchored list of a million items used by 899
  * aliases stays under any sensible alias limit and still builds 900 million values. Sizes
  * are computed once per anchored node, so this costs one walk of the document as written.
+ * `anchors` maps every alias to the node it names (`NodeLocator.anchors()`).
  */
 export function findExpansionOverflow(
   doc: Document.Parsed,
   limit: number,
+  anchors: ReadonlyMap<Alias, Node | undefined>,
 ): { alias: Alias; size: number } | undefined {
-  const anchors = resolveAliases(doc);
   const sizes = new Map<Node, number>();
   const inProgress = new Set<Node>();
   const sizeOf = (node: unknown): number => {

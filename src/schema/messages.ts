@@ -230,7 +230,7 @@ function describeSchemaError(
         message: `${label} must hold at least ${describeValue(params.limit)} item (null clears it)`,
       };
     case 'pattern': {
-      if (path[path.length - 3] === 'members' || path[path.length - 2] === 'members') {
+      if (path[path.length - 2] === 'members') {
         return {
           path,
           message: `member ${describeValue(value)} is neither an email address (name@example.com) nor a user ID (user_…)`,
