@@ -1,4 +1,5 @@
-import { Document, type YAMLMap } from 'yaml';
+import { Document, visit, type YAMLMap } from 'yaml';
+import { escapeText } from '../safe-text.js';
 import type { ExportEntry } from '../kinds/export.js';
 import type { KindName } from '../plan/types.js';
 import { WRITABLE_FIELDS } from '../schema/fields.js';
@@ -60,7 +61,22 @@ export function renderExport(entries: readonly ExportEntry[], options: ExportOpt
     if (members !== undefined) entry.set('members', node([...members].sort()));
     document.addIn(['workspaces'], entry);
   }
-  return `# yaml-language-server: $schema=${options.schemaPath}\n${document.toString({ lineWidth: 0 })}`;
+  // Text from the server may hold characters that act on a terminal or hide themselves (C1
+  // controls, bidirectional overrides, zero-width ones), which yaml writes as they are: such a
+  // string is written double-quoted, where each of them is then written as its \u escape.
+  visit(document, {
+    Scalar(_, scalar) {
+      if (typeof scalar.value === 'string' && escapeText(scalar.value) !== scalar.value) {
+        scalar.type = 'QUOTE_DOUBLE';
+      }
+    },
+  });
+  const text = document
+    .toString({ lineWidth: 0 })
+    .split('\n')
+    .map((line) => escapeText(line))
+    .join('\n');
+  return `# yaml-language-server: $schema=${options.schemaPath}\n${text}`;
 }
 
 /** Content filters written as a config says them (a builtin: slug and action). */
