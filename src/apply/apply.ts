@@ -79,7 +79,10 @@ export interface ApplyOptions {
   onResult?: (result: ChangeResult) => void;
 }
 
-/** Above this many workspace changes a saved plan is re-read with one listing instead of one GET each. */
+/**
+ * Above this many workspace changes, the stale check reads the workspaces with one listing
+ * instead of one GET each (the parts are read one by one either way).
+ */
 const VERIFY_BY_LIST_THRESHOLD = 20;
 
 /**

@@ -325,8 +325,8 @@ export function runApply(
       run.context.err('orws: apply cancelled; nothing was sent.\n');
       return 1;
     }
-    // The world may move while a person reads the plan: after a confirmation, the workspaces
-    // the plan touches are re-read and a stale plan is refused, as for a plan file. With
+    // The world may move while a person reads the plan: after a confirmation, what the plan
+    // touches (workspaces and parts) is read again and a stale plan is refused, as for a plan file. With
     // --auto-approve nothing waits between the listing and the writes, so nothing is re-read.
     return runApplyPlan(run, plan, client, options, interactive, current.workspaces);
   });
