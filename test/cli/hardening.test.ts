@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -428,7 +428,14 @@ describe('signals during apply', () => {
     expect(result.exitCode).toBe(143);
     expect(Date.now() - signalledAt).toBeLessThan(2500);
     expect(result.stderr).toContain('SIGTERM received');
-    expect(existsSync(file)).toBe(true);
+    // No new change is started after the signal: the second workspace is not attempted, and
+    // no request names it.
+    const second = sandbox.workspaces().find((w) => w.slug === 'ws-1');
+    if (second === undefined) throw new Error('no workspace ws-1');
+    expect(sandbox.requests.filter((r) => r.path.includes(second.id))).toEqual([]);
+    expect(result.stdout).toContain(
+      `Not attempted (not changed):\n  workspace "ws-1" (${second.id})\n`,
+    );
   }, 40_000);
 });
 
