@@ -123,4 +123,24 @@ describe('README blocks that other tests run', () => {
     expect(shown).toHaveLength(1);
     expect(shown[0]?.replace(/\n$/, '')).toBe(DRIFT_ALERT.replace(/\n$/, ''));
   });
+
+  it('the validate session prints exactly the four errors shown, sends nothing, exits 1', async () => {
+    const block = blocks('text').find((text) => text.startsWith('$ orws validate '));
+    expect(block).toBeDefined();
+    const [command = '', ...shown] = (block ?? '').replace(/\n$/, '').split('\n');
+    expect(command).toBe('$ orws validate -f workspaces.yaml');
+    // The fixture is the config the errors point into, named workspaces.yaml as in the README.
+    // In process, orws names the file resolved against its cwd: that path is the README's name.
+    const dir = join(ROOT, 'test/fixtures/readme-validate');
+    const result = await runOrws(argsOf(command.slice(2)), {
+      cwd: dir,
+      env: sandboxEnv(sandbox.baseUrl),
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.replaceAll(join(dir, 'workspaces.yaml'), 'workspaces.yaml')).toBe(
+      shown.join('\n') + '\n',
+    );
+    expect(sandbox.requests).toEqual([]);
+  });
 });
