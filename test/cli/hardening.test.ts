@@ -352,8 +352,9 @@ describe('orws sandbox', () => {
     // the answer comes right after the change, well before the debounced save.
     const state = join(dir, 'state.json');
     writeFileSync(state, JSON.stringify({ workspaces: [] }));
-    let answer: 'none' | 'answered' | 'refused' = 'none';
-    let whenSaved: typeof answer | undefined;
+    type Answer = 'none' | 'answered' | 'refused';
+    let answer: Answer = 'none';
+    let whenSaved: Answer | undefined;
     const result = await runOrws(['sandbox', '--state', state, '--latency', '600000'], {
       onStdout: (text, send) => {
         const baseUrl = /OPENROUTER_BASE_URL=(\S+)/.exec(text)?.[1];
