@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliSignal } from '../../src/cli/run.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import {
+  EXAMPLE,
   FIELDS_EXAMPLE,
   exampleState,
   TEST_KEY,
@@ -139,6 +140,53 @@ describe('under faults, apply converges or says exactly what was and was not app
     const rerun = await runOrws(['apply', '-f', FIELDS_EXAMPLE, '--auto-approve'], { env: env() });
     expect(rerun.exitCode).toBe(0);
     await converges();
+  });
+
+  it('a workspace whose create is refused: its budgets and members are not attempted, nothing is sent for them, exit 1', async () => {
+    sandbox.faults.add({
+      method: 'POST',
+      path: '/workspaces',
+      status: 400,
+      times: 0,
+      body: '{"error":{"code":400,"message":"Invalid request parameters"}}',
+    });
+    const result = await runOrws(['apply', '-f', EXAMPLE, '--auto-approve', '--format', 'json'], {
+      env: env(),
+    });
+    expect(result.exitCode).toBe(1);
+    const report = JSON.parse(result.stdout) as {
+      results: { kind: string; slug: string; status: string; error?: string }[];
+    };
+    expect(
+      report.results
+        .filter((r) => r.slug === 'data-science')
+        .map((r) => [r.kind, r.status, r.status === 'failed' ? 'refused' : r.error]),
+    ).toEqual([
+      ['workspace', 'failed', 'refused'],
+      ['budgets', 'not-attempted', 'its workspace was not created'],
+      ['members', 'not-attempted', 'its workspace was not created'],
+    ]);
+    // Every request but the listing, the catalog, the organization's members and the refused
+    // create names a workspace that exists (or production's guardrail): no PUT of
+    // data-science's budgets and no members call for it, by slug or by any id.
+    const existing = sandbox.workspaces().map((w) => `/workspaces/${w.id}`);
+    const elsewhere = sandbox.requests.filter(
+      (r) => !r.path.startsWith('/guardrails/') && !existing.some((p) => r.path.startsWith(p)),
+    );
+    expect(elsewhere.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
+      'GET /models',
+      'GET /organization/members',
+      'GET /workspaces',
+      'POST /workspaces',
+    ]);
+    // The other workspaces' changes are still made.
+    expect(report.results.filter((r) => r.slug !== 'data-science').map((r) => r.status)).toEqual([
+      'applied',
+      'applied',
+      'applied',
+      'applied',
+      'applied',
+    ]);
   });
 
   it('a write the server did not take is reported as "did not converge"', async () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -292,14 +292,35 @@ describe('Terraform habits', () => {
 });
 
 describe('orws sandbox', () => {
-  it('prints a ready line that pastes into bash, and stops on a signal', async () => {
+  it('prints a ready line that pastes into bash, pages by --max-page-size, answers sets reordered, and stops on a signal', async () => {
+    // Seven workspaces, one with a key-id set, seeded from a state file.
+    const state = join(dir, 'state.json');
+    const seed = Array.from({ length: 7 }, (_, i) => ({ slug: `ws-${i}`, name: `W ${i}` }));
+    writeFileSync(
+      state,
+      JSON.stringify({
+        workspaces: [{ ...seed[0], io_logging_api_key_ids: [1, 2, 3] }, ...seed.slice(1)],
+      }),
+    );
     let ready = '';
-    const result = await runOrws(['sandbox', '--max-page-size', '5', '--reorder-arrays'], {
-      onStdout: (text, send) => {
-        ready += text;
-        if (ready.includes('OPENROUTER_MANAGEMENT_KEY=')) send('SIGTERM');
+    let listed: Promise<unknown> | undefined;
+    const result = await runOrws(
+      ['sandbox', '--state', state, '--max-page-size', '5', '--reorder-arrays'],
+      {
+        onStdout: (text, send) => {
+          ready += text;
+          const baseUrl = /OPENROUTER_BASE_URL=(\S+)/.exec(ready)?.[1];
+          if (baseUrl === undefined || listed !== undefined) return;
+          listed = fetch(`${baseUrl}/workspaces?limit=100`, {
+            headers: { authorization: 'Bearer sandbox-key' },
+          })
+            .then((response) => response.json())
+            .finally(() => {
+              send('SIGTERM');
+            });
+        },
       },
-    });
+    );
     expect(result.exitCode).toBe(0);
     const line = /^ {2}(export .*)$/m.exec(result.stdout)?.[1];
     expect(line).toBeDefined();
@@ -311,6 +332,52 @@ describe('orws sandbox', () => {
     expect(shell.status).toBe(0);
     expect(shell.stdout).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1 sandbox-key\n$/);
     expect(result.stdout).toContain('orws sandbox stopped (SIGTERM)');
+
+    // limit=100 is asked; --max-page-size 5 answers 5, with total_count still true.
+    const page = (await listed) as {
+      data: { slug: string; io_logging_api_key_ids: number[] | null }[];
+      total_count: number;
+    };
+    expect(page.total_count).toBe(7);
+    expect(page.data.map((w) => w.slug)).toEqual(['ws-0', 'ws-1', 'ws-2', 'ws-3', 'ws-4']);
+    // --reorder-arrays: the same set, in another order than stored.
+    const keys = page.data[0]?.io_logging_api_key_ids ?? [];
+    expect(keys).not.toEqual([1, 2, 3]);
+    expect([...keys].sort()).toEqual([1, 2, 3]);
+  });
+
+  it('--latency holds every answer back: a create is made and saved while its answer is still held', async () => {
+    // Not timed: with a latency of ten minutes, the sandbox makes the change (and saves it to
+    // the state file) yet has not answered when the state file shows it. Without the latency
+    // the answer comes right after the change, well before the debounced save.
+    const state = join(dir, 'state.json');
+    writeFileSync(state, JSON.stringify({ workspaces: [] }));
+    type Answer = 'none' | 'answered' | 'refused';
+    let answer: Answer = 'none';
+    let whenSaved: Answer | undefined;
+    const result = await runOrws(['sandbox', '--state', state, '--latency', '600000'], {
+      onStdout: (text, send) => {
+        const baseUrl = /OPENROUTER_BASE_URL=(\S+)/.exec(text)?.[1];
+        if (baseUrl === undefined) return;
+        void fetch(`${baseUrl}/workspaces`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer sandbox-key', 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'New', slug: 'new' }),
+        }).then(
+          () => (answer = 'answered'),
+          () => (answer = 'refused'), // the connection closed with the sandbox
+        );
+        void (async () => {
+          while (!readFileSync(state, 'utf8').includes('"new"')) {
+            await new Promise((resolve) => setTimeout(resolve, 10));
+          }
+          whenSaved = answer;
+          send('SIGTERM');
+        })();
+      },
+    });
+    expect(result.exitCode).toBe(0);
+    expect(whenSaved).toBe('none');
   });
 });
 
@@ -339,7 +406,9 @@ describe('signals during apply', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(result.stderr).toContain('without an answer yet');
     expect(result.stderr).toContain('may or may not have been changed');
-    expect(result.stderr).not.toContain('no new request was sent');
+    // The second signal does not wait for the apply to end: no closing summary (whose first
+    // line says no new request was sent) on stdout, only the account on stderr.
+    expect(result.stdout).not.toContain('no new request was sent');
   });
 
   it('the first signal alone returns within 2 s even when a request hangs', async () => {
@@ -360,7 +429,14 @@ describe('signals during apply', () => {
     expect(result.exitCode).toBe(143);
     expect(Date.now() - signalledAt).toBeLessThan(2500);
     expect(result.stderr).toContain('SIGTERM received');
-    expect(existsSync(file)).toBe(true);
+    // No new change is started after the signal: the second workspace is not attempted, and
+    // no request names it.
+    const second = sandbox.workspaces().find((w) => w.slug === 'ws-1');
+    if (second === undefined) throw new Error('no workspace ws-1');
+    expect(sandbox.requests.filter((r) => r.path.includes(second.id))).toEqual([]);
+    expect(result.stdout).toContain(
+      `Not attempted (not changed):\n  workspace "ws-1" (${second.id})\n`,
+    );
   }, 40_000);
 });
 

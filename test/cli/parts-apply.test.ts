@@ -80,6 +80,45 @@ describe('apply sends the minimal writes', () => {
     expect(writes.filter(([method]) => method === 'DELETE')).toEqual([]);
   });
 
+  it('--auto-approve re-reads nothing: the demo apply sends exactly the request floor', async () => {
+    const s = await demo();
+    const result = await runOrws(['apply', '-f', EXAMPLE, '--auto-approve'], {
+      env: sandboxEnv(s.baseUrl),
+    });
+    expect(result.exitCode).toBe(0);
+    const prod = `/workspaces/${PROD_ID}`;
+    const created = `/workspaces/${idOf(s, 'data-science')}`;
+    const guardrail = `/guardrails/${guardrailOf(s, 'production')}`;
+    // The plan's reads (the listing, the catalog for the guardrail's models, the organization's
+    // members for the emails, production's parts), the writes, and the read-back of each
+    // budgets and members write. No GET of a workspace or a part before the writes, as a
+    // confirmed or saved plan would send.
+    expect(lines(s.requests).sort()).toEqual(
+      [
+        'GET /workspaces',
+        'GET /models',
+        'GET /organization/members',
+        `GET ${guardrail}`,
+        `GET ${prod}/budgets`,
+        `GET ${prod}/members`,
+        'POST /workspaces',
+        `PATCH ${prod}`,
+        `PATCH /workspaces/${idOf(s, 'staging-eu')}`,
+        `PUT ${prod}/budgets/monthly`,
+        `PUT ${prod}/budgets/daily`,
+        `GET ${prod}/budgets`,
+        `PATCH ${guardrail}`,
+        `POST ${prod}/members/add`,
+        `POST ${prod}/members/remove`,
+        `GET ${prod}/members`,
+        `PUT ${created}/budgets/monthly`,
+        `GET ${created}/budgets`,
+        `POST ${created}/members/add`,
+        `GET ${created}/members`,
+      ].sort(),
+    );
+  });
+
   it('one DELETE per interval set to null that exists, none for one that does not; DELETE only of budgets', async () => {
     const { seed, resources } = demoState();
     resources.budgets = [

@@ -122,6 +122,10 @@ describe('orws plan', () => {
     );
     const plan = JSON.parse(result.stdout) as { changes: { slug: string }[] };
     expect(plan.changes.map((c) => c.slug)).toEqual(['production']);
+    // The config has four workspaces: three are left out, and stderr says so.
+    expect(result.stderr).toBe(
+      "orws: warning: this plan is partial: --target left out 3 of the config's 4 workspaces.\n",
+    );
   });
 });
 

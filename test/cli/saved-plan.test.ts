@@ -164,6 +164,17 @@ describe('apply PLANFILE', () => {
     expect(sandbox.requests).toEqual([]);
   });
 
+  it('takes no --target (the plan is applied exactly as saved): exit 1, before any request', async () => {
+    await savePlan();
+    const result = await runOrws(['apply', planFile, '--target', 'production'], { env: env() });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toBe(
+      'orws: error: --target cannot be combined with a plan file: the plan file is applied exactly as saved.\n',
+    );
+    expect(result.stdout).toBe('');
+    expect(sandbox.requests).toEqual([]);
+  });
+
   it('refuses a file that is not a plan', async () => {
     writeFileSync(planFile, '{"hello": 1}');
     const notPlan = await runOrws(['apply', planFile], { env: env() });

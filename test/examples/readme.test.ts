@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { ROOT, runOrws, sandboxEnv } from '../helpers/cli.js';
+import { DRIFT_ALERT } from '../package/drift-alert.js';
 
 // The README's examples, run as written against the sandbox `npm run demo` starts (seeded from
 // examples/sandbox-state.json): a README that drifts from what orws prints fails here.
@@ -113,5 +114,33 @@ describe('README examples run as written against the demo sandbox', () => {
       expect(Object.keys(same ?? {})).toEqual(Object.keys(change));
     }
     expect(Object.keys(printed.summary as object)).toEqual(Object.keys(shown.summary as object));
+  });
+});
+
+describe('README blocks that other tests run', () => {
+  it('the drift alert is the script the package test runs (test/package/drift-alert.ts)', () => {
+    const shown = blocks('js');
+    expect(shown).toHaveLength(1);
+    expect(shown[0]?.replace(/\n$/, '')).toBe(DRIFT_ALERT.replace(/\n$/, ''));
+  });
+
+  it('the validate session prints exactly the four errors shown, sends nothing, exits 1', async () => {
+    const block = blocks('text').find((text) => text.startsWith('$ orws validate '));
+    expect(block).toBeDefined();
+    const [command = '', ...shown] = (block ?? '').replace(/\n$/, '').split('\n');
+    expect(command).toBe('$ orws validate -f workspaces.yaml');
+    // The fixture is the config the errors point into, named workspaces.yaml as in the README.
+    // In process, orws names the file resolved against its cwd: that path is the README's name.
+    const dir = join(ROOT, 'test/fixtures/readme-validate');
+    const result = await runOrws(argsOf(command.slice(2)), {
+      cwd: dir,
+      env: sandboxEnv(sandbox.baseUrl),
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.replaceAll(join(dir, 'workspaces.yaml'), 'workspaces.yaml')).toBe(
+      shown.join('\n') + '\n',
+    );
+    expect(sandbox.requests).toEqual([]);
   });
 });

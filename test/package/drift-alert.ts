@@ -1,6 +1,6 @@
 /**
- * The README's library example, exactly as the README shows it: pack.test.ts runs it in a
- * project that installed the packed tarball. Change both together.
+ * The README's library example, exactly as the README shows it (readme.test.ts checks that):
+ * pack.test.ts runs it in a project that installed the packed tarball. Change both together.
  */
 export const DRIFT_ALERT = String.raw`// drift-alert.mjs: tell a chat channel when OpenRouter no longer matches workspaces.yaml.
 import { computePlan, createClient, DEFAULT_BASE_URL, hasDrift, loadConfig, readCurrent,
