@@ -384,8 +384,9 @@ describe('orws sandbox', () => {
 describe('signals during apply', () => {
   it('a second signal stops at once, with an account that names what is unknown', async () => {
     const file = await manyWorkspaces(4, 4);
-    sandbox.faults.add({ method: 'PATCH', path: '/workspaces/*', delayMs: 3000, times: 0 });
-    const started = Date.now();
+    // The PATCH is answered only after ten minutes: a run that waited for it would not end
+    // within the test's timeout.
+    sandbox.faults.add({ method: 'PATCH', path: '/workspaces/*', delayMs: 600_000, times: 0 });
     let sent = 0;
     const result = await runOrws(
       ['apply', '-f', file, '--auto-approve', '--concurrency', '1', '--format', 'text'],
@@ -403,7 +404,6 @@ describe('signals during apply', () => {
       },
     );
     expect(result.exitCode).toBe(130);
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(result.stderr).toContain('without an answer yet');
     expect(result.stderr).toContain('may or may not have been changed');
     // The second signal does not wait for the apply to end: no closing summary (whose first
