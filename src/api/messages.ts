@@ -5,7 +5,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorObject } from 'ajv';
 import type { AttemptFailure } from './retry.js';
-import { cutText, escapeText, foreignText, scrubSecret, SECRET_FRAGMENT } from '../safe-text.js';
+import { cutText, escapeText, foreignText, scrubbedStart } from '../safe-text.js';
 
 /** How much of an unexpected body a message shows. */
 export const EXCERPT_LENGTH = 200;
@@ -19,12 +19,10 @@ export const FOREIGN_TEXT_LENGTH = 300;
  * colour a terminal), `…` after the quote when cut.
  */
 export function excerpt(text: string, secret: string): string {
-  const scrubbed = scrubSecret(text.slice(0, EXCERPT_LENGTH + 4 * SECRET_FRAGMENT), secret);
-  const cut =
-    scrubbed.length > EXCERPT_LENGTH || text.length > EXCERPT_LENGTH + 4 * SECRET_FRAGMENT;
+  const scrubbed = scrubbedStart(text, secret, EXCERPT_LENGTH);
+  if (scrubbed.length <= EXCERPT_LENGTH) return escapeText(JSON.stringify(scrubbed));
   const kept = cutText(scrubbed, EXCERPT_LENGTH).replace(/…$/, '');
-  const quoted = escapeText(JSON.stringify(cut ? kept : scrubbed));
-  return cut ? `${quoted}…` : quoted;
+  return `${escapeText(JSON.stringify(kept))}…`;
 }
 
 /** `404 Not Found`: the status and its reason phrase (the server's, shown safely, else the standard one). */
