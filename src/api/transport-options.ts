@@ -24,7 +24,7 @@ export interface TransportOptions {
   timeoutSeconds?: number;
   /** Requests in flight at most (the limiter's ceiling). Default 8. */
   concurrency?: number;
-  /** Retries after the first attempt. Default 4. */
+  /** Retries after the first attempt. Default 4, at most 100 (`MAX_RETRIES`). */
   maxRetries?: number;
   /** Cap on the total time one request waits between its attempts. Default 60. */
   maxRetryWaitSeconds?: number;
@@ -40,6 +40,13 @@ export interface TransportOptions {
 
 /** The default of `maxResponseBytes`: 32 MiB, far above any page of 100 workspaces. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The most retries one request may make. Backoff spends the default 60 s wait budget in about
+ * ten retries, and a request gives up once its budget is spent; the bound keeps a count typed
+ * by mistake from meaning thousands of requests to a server that is already failing.
+ */
+export const MAX_RETRIES = 100;
 
 /** The longest timeout or wait Node's timers hold (2^31-1 ms), in whole seconds. */
 export const MAX_TIMER_SECONDS = 2_147_483;
@@ -87,7 +94,11 @@ export function resolveTransportOptions(options: TransportOptions): TransportSet
         atMost: MAX_TIMER_SECONDS,
       }),
     concurrency: checkNumber('concurrency', options.concurrency, { atLeast: 1, whole: true }),
-    maxRetries: checkNumber('maxRetries', options.maxRetries, { atLeast: 0, whole: true }),
+    maxRetries: checkNumber('maxRetries', options.maxRetries, {
+      atLeast: 0,
+      atMost: MAX_RETRIES,
+      whole: true,
+    }),
     maxWaitMs: 1000 * checkNumber('maxRetryWaitSeconds', options.maxRetryWaitSeconds, seconds),
     maxBytes: checkNumber('maxResponseBytes', options.maxResponseBytes, {
       atLeast: 1,

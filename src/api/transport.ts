@@ -134,6 +134,13 @@ export function createTransport(options: TransportOptions): Transport {
         () => clock.random(),
       );
       if (decision.action === 'fail') throw fail(call, `${failure.head}${suffix}`, failure);
+      if (decision.action === 'budget-spent') {
+        throw fail(
+          call,
+          `${failure.head} (after ${attemptsText(call.attempts)}; the ${text.formatSeconds(maxWaitMs)} retry wait budget is spent)`,
+          failure,
+        );
+      }
       if (decision.action === 'over-budget') {
         const head = failure.line ?? decision.reason;
         throw fail(

@@ -9,6 +9,7 @@ import {
   sandbox,
   seeds,
 } from './helpers.js';
+import { hostileServer, sendJson } from './hostile-server.js';
 
 type Entry = Record<string, unknown>;
 const retries = (entries: Entry[]) => entries.filter((e) => e.msg === 'retrying request');
@@ -212,6 +213,25 @@ describe('retries', () => {
       /wait 0\.4 s before retrying, more than the 0\.5 s retry wait budget allows \(0\.1 s left\); gave up after 2 attempts$/,
     );
     expect(listRequests(api)).toHaveLength(2);
+  });
+
+  test('once the wait budget is spent it gives up, however many retries are left', async () => {
+    // A server that always fails: backoff waits 150 ms, 300 ms, then the 550 ms left of the
+    // 1 s budget. A retry after that could not wait at all, so there is none.
+    const server = await hostileServer((_req, res) => {
+      sendJson(res, 500, { error: { code: 500, message: 'down for good' } });
+    });
+    const clock = recordingClock(Date.now(), 0.5);
+    const remote = client(server.baseUrl, { maxRetries: 100, maxRetryWaitSeconds: 1, clock });
+    const error = await rejection(remote.getWorkspace('w'));
+
+    expect(server.seen).toHaveLength(4);
+    expect(clock.sleeps).toEqual([150, 300, 550]);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 500, apiMessage: 'down for good' });
+    expect(error.message).toBe(
+      'GET /api/v1/workspaces/w: 500 Internal Server Error: down for good (after 4 attempts; the 1 s retry wait budget is spent)',
+    );
   });
 
   test.each([400, 401, 403, 404, 409, 422])('%i is not retried', async (status) => {
