@@ -23,7 +23,7 @@ export const SERVER_DELAY_STATUSES: ReadonlySet<number> = new Set([429, 503]);
  * The wait budget counts as spent when less than this is left: a timer waits at least 1 ms,
  * and a wait of nothing would send the next attempt straight after the last one.
  */
-export const SPENT_BELOW_MS = 1;
+const SPENT_BELOW_MS = 1;
 
 /** The first backoff step; step n waits up to `BASE_DELAY_MS · 2^(n-1)` (ky's default curve). */
 export const BASE_DELAY_MS = 300;

@@ -17,7 +17,7 @@ import { AdaptiveLimiter, type Slot, type SlotOutcome } from './limiter.js';
 import { foreignText } from '../safe-text.js';
 import * as text from './messages.js';
 import type { Answer, Failure } from './messages.js';
-import { decideRetry, RETRY_STATUSES } from './retry.js';
+import { decideRetry, isRetryable } from './retry.js';
 import { networkCode, notSent, readCapped, TooLargeError } from './response-body.js';
 import { resolveTransportOptions, type TransportOptions } from './transport-options.js';
 
@@ -120,9 +120,7 @@ export function createTransport(options: TransportOptions): Transport {
         return parseBody(call, outcome, req.validate) as T;
       }
       const failure = 'body' in outcome ? text.describeAnswer(outcome, apiKey) : outcome;
-      const retryable =
-        failure.retry !== undefined &&
-        (failure.status === undefined || RETRY_STATUSES.has(failure.status));
+      const retryable = failure.retry !== undefined && isRetryable(failure.retry);
       const suffix =
         retryable || call.attempts > 1 ? ` (after ${attemptsText(call.attempts)})` : '';
       if (failure.retry === undefined) throw fail(call, `${failure.head}${suffix}`, failure);
@@ -148,10 +146,7 @@ export function createTransport(options: TransportOptions): Transport {
           `${head}: the server asks to wait ${text.formatSeconds(decision.requestedMs)} before retrying, ` +
             `more than the ${text.formatSeconds(maxWaitMs)} retry wait budget allows (${text.formatSeconds(decision.remainingMs)} left); ` +
             `gave up after ${attemptsText(call.attempts)}`,
-          {
-            cause: failure.cause,
-            ...(failure.status === undefined ? {} : { status: failure.status }),
-          },
+          failure,
         );
       }
       logger.info(

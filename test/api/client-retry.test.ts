@@ -200,6 +200,18 @@ describe('retries', () => {
     expect(listRequests(api)).toHaveLength(1);
   });
 
+  test('giving up over the budget keeps what the API said', async () => {
+    const server = await hostileServer((_req, res) => {
+      res.setHeader('retry-after', '120');
+      sendJson(res, 429, { error: { code: 429, message: 'slow down' } });
+    });
+    const clock = recordingClock();
+    const error = await rejection(client(server.baseUrl, { clock }).getWorkspace('w'));
+    expect(clock.sleeps).toEqual([]);
+    expect(error).toMatchObject({ status: 429, apiMessage: 'slow down' });
+    expect(error.message).toMatch(/: the server asks to wait 120 s before retrying, /);
+  });
+
   test('the budget counts the waits already made', async () => {
     const api = await sandbox({ seed: seeds(1) });
     api.faults.add({ method: 'GET', status: 429, retryAfter: '0.4' });
