@@ -5,6 +5,7 @@
 import { UsageError } from '../errors.js';
 import { createSilentLogger, type Logger } from '../log.js';
 import { assertHeaderSafeKey, checkBaseUrl } from './settings.js';
+import { onAbort } from './abort.js';
 
 /** Time, waits and chance, injected so that tests see the real waits without making them. */
 export interface Clock {
@@ -110,7 +111,7 @@ export function resolveTransportOptions(options: TransportOptions): TransportSet
   };
 }
 
-/** The real clock: `Date.now`, `setTimeout`, `Math.random`. */
+/** The real clock: `Date.now`, `setTimeout`, `Math.random`; a sleep adds no listener of its own to `signal` (./abort.ts). */
 export const systemClock: Clock = {
   now: () => Date.now(),
   random: () => Math.random(),
@@ -122,11 +123,11 @@ export const systemClock: Clock = {
       }
       const done = () => {
         clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
+        stopWatching();
         resolve();
       };
       const timer = setTimeout(done, ms);
-      signal?.addEventListener('abort', done, { once: true });
+      const stopWatching = signal === undefined ? () => undefined : onAbort(signal, done);
     }),
 };
 

@@ -13,6 +13,7 @@
 import ky from 'ky';
 import { ApiError, InterruptedError } from '../errors.js';
 import type { ValidateFunction } from '../schema/generated/validate-response.js';
+import { onAbort } from './abort.js';
 import { AdaptiveLimiter, type Slot, type SlotOutcome } from './limiter.js';
 import { foreignText } from '../safe-text.js';
 import * as text from './messages.js';
@@ -183,10 +184,12 @@ export function createTransport(options: TransportOptions): Transport {
     const timer = setTimeout(() => {
       controller.abort(new AttemptTimeout());
     }, timeoutMs);
-    const onAbort = () => {
-      controller.abort();
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const stopWatching =
+      signal === undefined
+        ? () => undefined
+        : onAbort(signal, () => {
+            controller.abort();
+          });
     let outcome: SlotOutcome = 'neutral';
     let answered = false;
     const log = (status: number | null, error?: string) => {
@@ -273,7 +276,7 @@ export function createTransport(options: TransportOptions): Transport {
       return { head: show(error instanceof Error ? error.message : String(error)), cause: error };
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      stopWatching();
       slot.release(outcome);
     }
   }

@@ -284,6 +284,29 @@ describe('concurrency', () => {
     expect(Math.max(...api.requests.map((r) => r.inFlight))).toBe(8);
   });
 
+  test('thirty requests queued and waiting to retry on one signal print no MaxListenersExceededWarning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(`${warning.name}: ${warning.message}`);
+    };
+    process.on('warning', onWarning);
+    try {
+      const api = await sandbox({ seed: seeds(30), latencyMs: 2 });
+      // Each first attempt fails, so requests wait for a slot and, on the real clock, between
+      // their attempts, all on the same signal.
+      api.faults.add({ method: 'GET', status: 503, times: 30 });
+      const controller = new AbortController();
+      const remote = client(api, { concurrency: 1, signal: controller.signal });
+      const found = await Promise.all(api.workspaces().map((w) => remote.getWorkspace(w.id)));
+      expect(found.filter((w) => w !== undefined)).toHaveLength(30);
+      expect(remote.stats).toEqual({ requests: 60, retries: 30 });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.includes('MaxListeners'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   test('the per-attempt timeout starts when the request is sent, not while it waits for a slot', async () => {
     const api = await sandbox({ seed: seeds(3), latencyMs: 300 });
     const remote = client(api, { concurrency: 1, timeoutSeconds: 0.5 });
