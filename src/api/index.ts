@@ -13,6 +13,7 @@ export {
   type ListOptions,
   type Page,
 } from './paging.js';
+export { isApiNotFound } from './not-found.js';
 export {
   checkBaseUrl,
   DEFAULT_BASE_URL,
