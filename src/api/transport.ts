@@ -238,8 +238,10 @@ export function createTransport(options: TransportOptions): Transport {
         body,
       };
     } catch (error) {
+      const timedOut = controller.signal.reason instanceof AttemptTimeout;
+      // Only an attempt refused before it connected cannot have reached the server.
+      call.sent ||= answered || timedOut || !notSent(error);
       if (signal?.aborted) {
-        call.sent ||= answered || !notSent(error);
         log(null, 'interrupted');
         throw interrupted(call);
       }
@@ -247,18 +249,15 @@ export function createTransport(options: TransportOptions): Transport {
         log(null, 'too large');
         return { head: error.message, cause: error };
       }
-      const timedOut = controller.signal.reason instanceof AttemptTimeout;
       const code = timedOut ? 'timeout' : show(networkCode(error));
       log(null, code);
       if (timedOut) {
-        call.sent = true;
         return {
           head: `timed out after ${text.formatSeconds(timeoutMs)}`,
           retry: { kind: 'timeout' },
           cause: error,
         };
       }
-      call.sent ||= answered || !notSent(error);
       if (answered) {
         return {
           head: `the response was cut short: ${code}`,
