@@ -50,8 +50,8 @@ export class UsageError extends OrwsError {
 export interface ApiErrorDetails {
   method: string;
   path: string;
-  status?: number;
-  apiMessage?: string;
+  status?: number | undefined;
+  apiMessage?: string | undefined;
   sent?: boolean;
 }
 

@@ -82,13 +82,7 @@ export function createTransport(options: TransportOptions): Transport {
     const { status, apiMessage } = failure;
     return new ApiError(
       `${call.method} ${call.path}: ${message}`,
-      {
-        method: call.method,
-        path: call.path,
-        sent: call.sent,
-        ...(status === undefined ? {} : { status }),
-        ...(apiMessage === undefined ? {} : { apiMessage }),
-      },
+      { method: call.method, path: call.path, sent: call.sent, status, apiMessage },
       { cause: failure.cause },
     );
   }

@@ -75,18 +75,7 @@ export async function createWorkspace(
     return envelope.data;
   } catch (error) {
     if (error instanceof ApiError && isSlugTaken(error)) {
-      const { method, path, status, apiMessage, sent } = error;
-      throw new SlugConflictError(
-        error.message,
-        {
-          method,
-          path,
-          sent,
-          ...(status === undefined ? {} : { status }),
-          ...(apiMessage === undefined ? {} : { apiMessage }),
-        },
-        { cause: error.cause },
-      );
+      throw new SlugConflictError(error.message, error, { cause: error.cause });
     }
     throw error;
   }
