@@ -6,7 +6,8 @@
 import type { Workspace, WorkspaceFields } from '../schema/fields.js';
 import type { ValidateFunction } from '../schema/generated/validate-response.js';
 import { listAllPages } from './paging.js';
-import { createTransport, type TransportOptions, type TransportRequest } from './transport.js';
+import { createTransport, type TransportRequest } from './transport.js';
+import type { TransportOptions } from './transport-options.js';
 import { createWorkspace, getWorkspace, listWorkspaces, updateWorkspace } from './workspaces.js';
 
 /** How to reach the API and how hard to try, plus the listing's progress. */

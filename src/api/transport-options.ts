@@ -40,7 +40,7 @@ export interface TransportOptions {
 }
 
 /** The default of `maxResponseBytes`: 32 MiB, far above any page of 100 workspaces. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 /**
  * The most retries one request may make. Backoff spends the default 60 s wait budget in about
@@ -61,7 +61,7 @@ const DEFAULTS = {
 };
 
 /** The options once checked, with their defaults filled in and times in ms. */
-export interface TransportSettings {
+interface TransportSettings {
   baseUrl: string;
   apiKey: string;
   timeoutMs: number;
@@ -112,7 +112,7 @@ export function resolveTransportOptions(options: TransportOptions): TransportSet
 }
 
 /** The real clock: `Date.now`, `setTimeout`, `Math.random`; a sleep adds no listener of its own to `signal` (./abort.ts). */
-export const systemClock: Clock = {
+const systemClock: Clock = {
   now: () => Date.now(),
   random: () => Math.random(),
   sleep: (ms, signal) =>

@@ -22,13 +22,6 @@ import { decideRetry, isRetryable } from './retry.js';
 import { networkCode, notSent, readCapped, TooLargeError } from './response-body.js';
 import { resolveTransportOptions, type TransportOptions } from './transport-options.js';
 
-export {
-  DEFAULT_MAX_RESPONSE_BYTES,
-  MAX_TIMER_SECONDS,
-  type Clock,
-  type TransportOptions,
-} from './transport-options.js';
-
 /** The HTTP methods the API uses. */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
