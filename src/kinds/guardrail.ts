@@ -2,6 +2,7 @@ import { GUARDRAIL_KEYS } from '../config/blocks.js';
 import type { DesiredWorkspace, GuardrailFields } from '../config/types.js';
 import { isApiNotFound } from '../api/index.js';
 import { UnexpectedAnswerError } from '../errors.js';
+import { formatValue } from '../render/values.js';
 import type { Change, FieldChange } from '../plan/types.js';
 import {
   isGuardrailAnswer,
@@ -163,7 +164,7 @@ async function guardrailIdOf(
   const id = (found as { default_guardrail_id?: unknown }).default_guardrail_id;
   if (typeof id !== 'string' || id === '') {
     throw new UnexpectedAnswerError(
-      `the API gives workspace ${JSON.stringify(found.slug)} no default_guardrail_id, so its guardrail cannot be managed`,
+      `the API gives workspace ${formatValue(found.slug)} no default_guardrail_id, so its guardrail cannot be managed`,
     );
   }
   return id;
