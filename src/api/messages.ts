@@ -6,6 +6,7 @@ import { STATUS_CODES } from 'node:http';
 import type { ErrorObject } from 'ajv';
 import type { AttemptFailure } from './retry.js';
 import { cutText, escapeText, foreignText, scrubbedStart } from '../safe-text.js';
+import { MANAGEMENT_KEY_VARIABLE } from './settings.js';
 
 /** How much of an unexpected body a message shows. */
 export const EXCERPT_LENGTH = 200;
@@ -86,7 +87,7 @@ export function describeAnswer(answer: Answer, apiKey: string): Failure {
   const apiMessage = readApiMessage(answer.body, apiKey);
   const said = apiMessage ?? (answer.body.trim() === '' ? undefined : excerpt(answer.body, apiKey));
   let hint = '';
-  if (answer.status === 401) hint = '; check OPENROUTER_MANAGEMENT_KEY';
+  if (answer.status === 401) hint = `; check ${MANAGEMENT_KEY_VARIABLE}`;
   if (answer.status === 403)
     hint = '; a management key is needed (a regular API key cannot manage workspaces)';
   return {
