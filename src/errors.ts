@@ -50,8 +50,8 @@ export class UsageError extends OrwsError {
 export interface ApiErrorDetails {
   method: string;
   path: string;
-  status?: number;
-  apiMessage?: string;
+  status?: number | undefined;
+  apiMessage?: string | undefined;
   sent?: boolean;
 }
 
@@ -129,14 +129,14 @@ export class UnexpectedAnswerError extends OrwsError {
   override name = 'UnexpectedAnswerError';
 }
 
-/** Targets that name no entry of the config: nothing was planned. */
+/** Targets that name no entry of the config: nothing was planned. Each is shown quoted and escaped, as any text from outside. */
 export class TargetError extends OrwsError {
   override name = 'TargetError';
   readonly targets: readonly string[];
 
   constructor(targets: readonly string[]) {
     super(
-      `target ${targets.map((t) => JSON.stringify(t)).join(', ')} names no workspace of the config (give the slug or id of an entry)`,
+      `target ${targets.map((t) => escapeText(JSON.stringify(t))).join(', ')} names no workspace of the config (give the slug or id of an entry)`,
     );
     this.targets = targets;
   }

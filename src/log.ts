@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { SCRUBBED } from './safe-text.js';
 
 export type { DestinationStream, Logger };
 
@@ -29,7 +30,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     {
       name: 'orws',
       level,
-      redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+      redact: { paths: REDACT_PATHS, censor: SCRUBBED },
       base: null,
     },
     destination ?? pino.destination({ fd: 2, sync: true }),

@@ -1,9 +1,9 @@
 /**
  * Text from outside (a server's answer, a config value, a library's error message) made safe
- * to print. Two steps, in this order: `scrubSecret` first (on the raw text, so no cut or escape
- * can split a fragment of the key out of its reach), then `escapeText` (so nothing foreign acts
- * on the terminal), then `cutText`. orws's own words never pass through here: they hold no key
- * and need no change.
+ * to print. Three steps, in this order: `scrubSecret` first (on the raw text, so no cut or
+ * escape can split a fragment of the key out of its reach), then `escapeText` (so nothing
+ * foreign acts on the terminal), then `cutText`. orws's own words never pass through here: they
+ * hold no key and need no change.
  */
 
 /** The shortest run of the key's characters that counts as a fragment of it. */
@@ -19,7 +19,37 @@ export const SCRUBBED = '[REDACTED]';
  * the callers (a response body is capped, the key is one header).
  */
 export function scrubSecret(text: string, secret: string | undefined): string {
-  if (secret === undefined || secret.length === 0 || text.length === 0) return text;
+  const hidden = markSecret(text, secret);
+  return hidden === undefined ? text : replaceMarked(text, hidden, text.length);
+}
+
+/**
+ * The start of `scrubSecret(text, secret)`: the same characters, more than `length` of them
+ * when the scrubbed text has that many, else all of it. Only as much of `text` is read as that
+ * takes, so a huge text costs no more than a short one unless it is mostly the key.
+ *
+ * Cutting the text before scrubbing it is not enough: scrubbing shortens it (a 73-character
+ * key becomes `[REDACTED]`), which pulls unscrubbed text into the part kept, and a fragment cut
+ * in two at the edge is no longer recognised. So a window of the text is scrubbed, and only
+ * the characters whose fate the window decides are kept (the last 7 could still begin a
+ * fragment that goes on past it); the window doubles until what is kept is long enough.
+ */
+export function scrubbedStart(text: string, secret: string | undefined, length: number): string {
+  const undecided = Math.min(SECRET_FRAGMENT, secret?.length ?? 0) - 1;
+  for (let read = length + 4 * SECRET_FRAGMENT; ; read *= 2) {
+    if (read >= text.length) return scrubSecret(text, secret);
+    const window = text.slice(0, read);
+    const hidden = markSecret(window, secret);
+    const decided = read - Math.max(0, undecided);
+    const kept =
+      hidden === undefined ? window.slice(0, decided) : replaceMarked(window, hidden, decided);
+    if (kept.length > length) return kept;
+  }
+}
+
+/** Where the runs of `secret` in `text` are (1 = hidden), or undefined when there are none. */
+function markSecret(text: string, secret: string | undefined): Uint8Array | undefined {
+  if (secret === undefined || secret.length === 0 || text.length === 0) return undefined;
   const fragment = Math.min(SECRET_FRAGMENT, secret.length);
   const grams = new Set<string>();
   for (let i = 0; i + fragment <= secret.length; i++) grams.add(secret.slice(i, i + fragment));
@@ -31,11 +61,15 @@ export function scrubSecret(text: string, secret: string | undefined): string {
       found = true;
     }
   }
-  if (!found) return text;
+  return found ? hidden : undefined;
+}
+
+/** `text` up to `end`, each run of hidden characters written as one `SCRUBBED`. */
+function replaceMarked(text: string, hidden: Uint8Array, end: number): string {
   let out = '';
-  for (let i = 0; i < text.length;) {
+  for (let i = 0; i < end;) {
     if (hidden[i] === 1) {
-      while (i < text.length && hidden[i] === 1) i++;
+      while (i < end && hidden[i] === 1) i++;
       out += SCRUBBED;
     } else {
       out += text.charAt(i);
@@ -74,11 +108,9 @@ export function cutText(text: string, max: number): string {
 
 /**
  * Server or library text as orws prints it: key fragments scrubbed, escaped, then cut to `max`
- * with `…`. Only the start of a huge text is read (a fragment of the key that ends within what
- * is kept starts within what is read), so a message of megabytes costs no more than a short one.
+ * with `…`. What is shown is the start of the whole text scrubbed (`scrubbedStart`), however
+ * the cut falls, and only as much of a huge text is read as that needs.
  */
 export function foreignText(text: string, secret: string | undefined, max: number): string {
-  const scanned = text.slice(0, max + 4 * SECRET_FRAGMENT);
-  const shown = cutText(escapeText(scrubSecret(scanned, secret)), max);
-  return scanned.length < text.length && !shown.endsWith('…') ? `${shown}…` : shown;
+  return cutText(escapeText(scrubbedStart(text, secret, max)), max);
 }

@@ -1,12 +1,13 @@
 /**
- * The compatibility client: the workspaces API bound to one transport, with the interface
- * the CLI and apply were written against. New code calls the transport and the functions
- * of ./workspaces.ts directly.
+ * The client: one transport (its limiter, retries and key) with the workspace calls of
+ * ./workspaces.ts and the paged listing bound to it. The CLI, apply and every kind reach the
+ * API through it; kinds see it as `Api` (src/kinds/types.ts), without its counters.
  */
 import type { Workspace, WorkspaceFields } from '../schema/fields.js';
 import type { ValidateFunction } from '../schema/generated/validate-response.js';
 import { listAllPages } from './paging.js';
-import { createTransport, type TransportOptions, type TransportRequest } from './transport.js';
+import { createTransport, type TransportRequest } from './transport.js';
+import type { TransportOptions } from './transport-options.js';
 import { createWorkspace, getWorkspace, listWorkspaces, updateWorkspace } from './workspaces.js';
 
 /** How to reach the API and how hard to try, plus the listing's progress. */

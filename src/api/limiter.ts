@@ -5,6 +5,7 @@
  * `max`. A client owns one, and every attempt of every request goes through it, so a rate
  * limit hit by one request slows all of them down.
  */
+import { onAbort } from './abort.js';
 
 /** How the attempt that held a slot went; it decides how the limit moves. */
 export type SlotOutcome = 'success' | 'throttled' | 'neutral';
@@ -63,6 +64,7 @@ export class AdaptiveLimiter {
   /**
    * Waits for a free slot and takes it. If `signal` aborts first, the wait is given up (the
    * waiter leaves the queue, no slot is taken) and the promise rejects with the signal's reason.
+   * However many wait, the signal gets one listener (./abort.ts).
    */
   async acquire(signal?: AbortSignal): Promise<Slot> {
     signal?.throwIfAborted();
@@ -73,15 +75,17 @@ export class AdaptiveLimiter {
       // #dispatch counts the slot and passes the epoch it grants it in, so no one overtakes.
       epoch = await new Promise<number>((resolve, reject) => {
         const waiter: Waiter = (granted) => {
-          signal?.removeEventListener('abort', onAbort);
+          stopWatching();
           resolve(granted);
         };
-        const onAbort = () => {
-          const index = this.#waiters.indexOf(waiter);
-          if (index >= 0) this.#waiters.splice(index, 1);
-          reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
+        const stopWatching =
+          signal === undefined
+            ? () => undefined
+            : onAbort(signal, () => {
+                const index = this.#waiters.indexOf(waiter);
+                if (index >= 0) this.#waiters.splice(index, 1);
+                reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+              });
         this.#waiters.push(waiter);
       });
     }

@@ -5,7 +5,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorObject } from 'ajv';
 import type { AttemptFailure } from './retry.js';
-import { cutText, escapeText, foreignText, scrubSecret, SECRET_FRAGMENT } from '../safe-text.js';
+import { cutText, escapeText, foreignText, scrubbedStart } from '../safe-text.js';
+import { MANAGEMENT_KEY_VARIABLE } from './settings.js';
 
 /** How much of an unexpected body a message shows. */
 export const EXCERPT_LENGTH = 200;
@@ -19,12 +20,10 @@ export const FOREIGN_TEXT_LENGTH = 300;
  * colour a terminal), `…` after the quote when cut.
  */
 export function excerpt(text: string, secret: string): string {
-  const scrubbed = scrubSecret(text.slice(0, EXCERPT_LENGTH + 4 * SECRET_FRAGMENT), secret);
-  const cut =
-    scrubbed.length > EXCERPT_LENGTH || text.length > EXCERPT_LENGTH + 4 * SECRET_FRAGMENT;
+  const scrubbed = scrubbedStart(text, secret, EXCERPT_LENGTH);
+  if (scrubbed.length <= EXCERPT_LENGTH) return escapeText(JSON.stringify(scrubbed));
   const kept = cutText(scrubbed, EXCERPT_LENGTH).replace(/…$/, '');
-  const quoted = escapeText(JSON.stringify(cut ? kept : scrubbed));
-  return cut ? `${quoted}…` : quoted;
+  return `${escapeText(JSON.stringify(kept))}…`;
 }
 
 /** `404 Not Found`: the status and its reason phrase (the server's, shown safely, else the standard one). */
@@ -88,7 +87,7 @@ export function describeAnswer(answer: Answer, apiKey: string): Failure {
   const apiMessage = readApiMessage(answer.body, apiKey);
   const said = apiMessage ?? (answer.body.trim() === '' ? undefined : excerpt(answer.body, apiKey));
   let hint = '';
-  if (answer.status === 401) hint = '; check OPENROUTER_MANAGEMENT_KEY';
+  if (answer.status === 401) hint = `; check ${MANAGEMENT_KEY_VARIABLE}`;
   if (answer.status === 403)
     hint = '; a management key is needed (a regular API key cannot manage workspaces)';
   return {

@@ -14,13 +14,13 @@ import type { Transport } from './transport.js';
 export const PAGE_LIMIT = 100;
 
 /** How many times a listing is read in all when its pages keep disagreeing. */
-export const MAX_LIST_ROUNDS = 3;
+const MAX_LIST_ROUNDS = 3;
 
 /** Ceiling on the requests of one listing round: above it the listing is refused, not attempted. */
 export const MAX_LIST_PAGES = 1000;
 
 /** Ceiling on the items of one listing (`total_count`). */
-export const MAX_LIST_ITEMS = 100_000;
+const MAX_LIST_ITEMS = 100_000;
 
 /** Pages asked for at once after the first; the limiter may allow fewer. */
 const PAGE_WINDOW = 8;

@@ -19,6 +19,12 @@ export const RETRY_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 
  */
 export const SERVER_DELAY_STATUSES: ReadonlySet<number> = new Set([429, 503]);
 
+/**
+ * The wait budget counts as spent when less than this is left: a timer waits at least 1 ms,
+ * and a wait of nothing would send the next attempt straight after the last one.
+ */
+const SPENT_BELOW_MS = 1;
+
 /** The first backoff step; step n waits up to `BASE_DELAY_MS · 2^(n-1)` (ky's default curve). */
 export const BASE_DELAY_MS = 300;
 
@@ -48,7 +54,8 @@ export interface RetryState {
 export type RetryDecision =
   | { action: 'retry'; delayMs: number; reason: string; delaySource: 'server' | 'backoff' }
   | { action: 'fail'; reason: string }
-  | { action: 'over-budget'; reason: string; requestedMs: number; remainingMs: number };
+  | { action: 'over-budget'; reason: string; requestedMs: number; remainingMs: number }
+  | { action: 'budget-spent'; reason: string };
 
 /** A short name for a failure, for logs and messages: the status, `timeout`, or the error code. */
 export function describeFailure(failure: AttemptFailure): string {
@@ -62,6 +69,11 @@ export function describeFailure(failure: AttemptFailure): string {
   }
 }
 
+/** Whether another attempt may help: a status in `RETRY_STATUSES`, a timeout or a network error. */
+export function isRetryable(failure: AttemptFailure): boolean {
+  return failure.kind !== 'status' || RETRY_STATUSES.has(failure.status);
+}
+
 /**
  * Decides whether to retry. Retried: `RETRY_STATUSES`, timeouts and network errors, for
  * every method (bodies hold absolute values, so a repeated PATCH or POST does no harm that
@@ -69,7 +81,8 @@ export function describeFailure(failure: AttemptFailure): string {
  * (`Retry-After`, else `X-RateLimit-Reset`) on 429/503 when it sends one, else
  * exponential backoff with full jitter, clipped to the budget left. A server wait longer
  * than the budget left is not shortened: the request gives up, since retrying early would
- * only meet the same limit.
+ * only meet the same limit. Once the budget is spent the request gives up too, whatever
+ * retries are left: a retry then could only follow the last attempt without any wait.
  */
 export function decideRetry(
   failure: AttemptFailure,
@@ -79,19 +92,18 @@ export function decideRetry(
   random: () => number,
 ): RetryDecision {
   const reason = describeFailure(failure);
-  if (failure.kind === 'status' && !RETRY_STATUSES.has(failure.status))
-    return { action: 'fail', reason };
+  if (!isRetryable(failure)) return { action: 'fail', reason };
   if (state.retriesDone >= policy.maxRetries) return { action: 'fail', reason };
   const remainingMs = Math.max(0, policy.maxWaitMs - state.waitedMs);
   const serverDelayMs =
     failure.kind === 'status' && SERVER_DELAY_STATUSES.has(failure.status)
       ? readServerDelayMs(failure.headers, nowMs)
       : undefined;
-  if (serverDelayMs !== undefined) {
-    if (serverDelayMs > remainingMs)
-      return { action: 'over-budget', reason, requestedMs: serverDelayMs, remainingMs };
+  if (serverDelayMs !== undefined && serverDelayMs > remainingMs)
+    return { action: 'over-budget', reason, requestedMs: serverDelayMs, remainingMs };
+  if (remainingMs < SPENT_BELOW_MS) return { action: 'budget-spent', reason };
+  if (serverDelayMs !== undefined)
     return { action: 'retry', delayMs: serverDelayMs, reason, delaySource: 'server' };
-  }
   const ceilingMs = BASE_DELAY_MS * 2 ** state.retriesDone;
   return {
     action: 'retry',

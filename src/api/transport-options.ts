@@ -5,6 +5,7 @@
 import { UsageError } from '../errors.js';
 import { createSilentLogger, type Logger } from '../log.js';
 import { assertHeaderSafeKey, checkBaseUrl } from './settings.js';
+import { onAbort } from './abort.js';
 
 /** Time, waits and chance, injected so that tests see the real waits without making them. */
 export interface Clock {
@@ -24,7 +25,7 @@ export interface TransportOptions {
   timeoutSeconds?: number;
   /** Requests in flight at most (the limiter's ceiling). Default 8. */
   concurrency?: number;
-  /** Retries after the first attempt. Default 4. */
+  /** Retries after the first attempt. Default 4, at most 100 (`MAX_RETRIES`). */
   maxRetries?: number;
   /** Cap on the total time one request waits between its attempts. Default 60. */
   maxRetryWaitSeconds?: number;
@@ -39,7 +40,14 @@ export interface TransportOptions {
 }
 
 /** The default of `maxResponseBytes`: 32 MiB, far above any page of 100 workspaces. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The most retries one request may make. Backoff spends the default 60 s wait budget in about
+ * ten retries, and a request gives up once its budget is spent; the bound keeps a count typed
+ * by mistake from meaning thousands of requests to a server that is already failing.
+ */
+export const MAX_RETRIES = 100;
 
 /** The longest timeout or wait Node's timers hold (2^31-1 ms), in whole seconds. */
 export const MAX_TIMER_SECONDS = 2_147_483;
@@ -53,7 +61,7 @@ const DEFAULTS = {
 };
 
 /** The options once checked, with their defaults filled in and times in ms. */
-export interface TransportSettings {
+interface TransportSettings {
   baseUrl: string;
   apiKey: string;
   timeoutMs: number;
@@ -87,7 +95,11 @@ export function resolveTransportOptions(options: TransportOptions): TransportSet
         atMost: MAX_TIMER_SECONDS,
       }),
     concurrency: checkNumber('concurrency', options.concurrency, { atLeast: 1, whole: true }),
-    maxRetries: checkNumber('maxRetries', options.maxRetries, { atLeast: 0, whole: true }),
+    maxRetries: checkNumber('maxRetries', options.maxRetries, {
+      atLeast: 0,
+      atMost: MAX_RETRIES,
+      whole: true,
+    }),
     maxWaitMs: 1000 * checkNumber('maxRetryWaitSeconds', options.maxRetryWaitSeconds, seconds),
     maxBytes: checkNumber('maxResponseBytes', options.maxResponseBytes, {
       atLeast: 1,
@@ -99,8 +111,8 @@ export function resolveTransportOptions(options: TransportOptions): TransportSet
   };
 }
 
-/** The real clock: `Date.now`, `setTimeout`, `Math.random`. */
-export const systemClock: Clock = {
+/** The real clock: `Date.now`, `setTimeout`, `Math.random`; a sleep adds no listener of its own to `signal` (./abort.ts). */
+const systemClock: Clock = {
   now: () => Date.now(),
   random: () => Math.random(),
   sleep: (ms, signal) =>
@@ -111,11 +123,11 @@ export const systemClock: Clock = {
       }
       const done = () => {
         clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
+        stopWatching();
         resolve();
       };
       const timer = setTimeout(done, ms);
-      signal?.addEventListener('abort', done, { once: true });
+      const stopWatching = signal === undefined ? () => undefined : onAbort(signal, done);
     }),
 };
 

@@ -13,20 +13,14 @@
 import ky from 'ky';
 import { ApiError, InterruptedError } from '../errors.js';
 import type { ValidateFunction } from '../schema/generated/validate-response.js';
+import { onAbort } from './abort.js';
 import { AdaptiveLimiter, type Slot, type SlotOutcome } from './limiter.js';
 import { foreignText } from '../safe-text.js';
 import * as text from './messages.js';
 import type { Answer, Failure } from './messages.js';
-import { decideRetry, RETRY_STATUSES } from './retry.js';
+import { decideRetry, isRetryable } from './retry.js';
 import { networkCode, notSent, readCapped, TooLargeError } from './response-body.js';
 import { resolveTransportOptions, type TransportOptions } from './transport-options.js';
-
-export {
-  DEFAULT_MAX_RESPONSE_BYTES,
-  MAX_TIMER_SECONDS,
-  type Clock,
-  type TransportOptions,
-} from './transport-options.js';
 
 /** The HTTP methods the API uses. */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -81,13 +75,7 @@ export function createTransport(options: TransportOptions): Transport {
     const { status, apiMessage } = failure;
     return new ApiError(
       `${call.method} ${call.path}: ${message}`,
-      {
-        method: call.method,
-        path: call.path,
-        sent: call.sent,
-        ...(status === undefined ? {} : { status }),
-        ...(apiMessage === undefined ? {} : { apiMessage }),
-      },
+      { method: call.method, path: call.path, sent: call.sent, status, apiMessage },
       { cause: failure.cause },
     );
   }
@@ -120,9 +108,7 @@ export function createTransport(options: TransportOptions): Transport {
         return parseBody(call, outcome, req.validate) as T;
       }
       const failure = 'body' in outcome ? text.describeAnswer(outcome, apiKey) : outcome;
-      const retryable =
-        failure.retry !== undefined &&
-        (failure.status === undefined || RETRY_STATUSES.has(failure.status));
+      const retryable = failure.retry !== undefined && isRetryable(failure.retry);
       const suffix =
         retryable || call.attempts > 1 ? ` (after ${attemptsText(call.attempts)})` : '';
       if (failure.retry === undefined) throw fail(call, `${failure.head}${suffix}`, failure);
@@ -134,6 +120,13 @@ export function createTransport(options: TransportOptions): Transport {
         () => clock.random(),
       );
       if (decision.action === 'fail') throw fail(call, `${failure.head}${suffix}`, failure);
+      if (decision.action === 'budget-spent') {
+        throw fail(
+          call,
+          `${failure.head} (after ${attemptsText(call.attempts)}; the ${text.formatSeconds(maxWaitMs)} retry wait budget is spent)`,
+          failure,
+        );
+      }
       if (decision.action === 'over-budget') {
         const head = failure.line ?? decision.reason;
         throw fail(
@@ -141,10 +134,7 @@ export function createTransport(options: TransportOptions): Transport {
           `${head}: the server asks to wait ${text.formatSeconds(decision.requestedMs)} before retrying, ` +
             `more than the ${text.formatSeconds(maxWaitMs)} retry wait budget allows (${text.formatSeconds(decision.remainingMs)} left); ` +
             `gave up after ${attemptsText(call.attempts)}`,
-          {
-            cause: failure.cause,
-            ...(failure.status === undefined ? {} : { status: failure.status }),
-          },
+          failure,
         );
       }
       logger.info(
@@ -181,10 +171,12 @@ export function createTransport(options: TransportOptions): Transport {
     const timer = setTimeout(() => {
       controller.abort(new AttemptTimeout());
     }, timeoutMs);
-    const onAbort = () => {
-      controller.abort();
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const stopWatching =
+      signal === undefined
+        ? () => undefined
+        : onAbort(signal, () => {
+            controller.abort();
+          });
     let outcome: SlotOutcome = 'neutral';
     let answered = false;
     const log = (status: number | null, error?: string) => {
@@ -233,8 +225,10 @@ export function createTransport(options: TransportOptions): Transport {
         body,
       };
     } catch (error) {
+      const timedOut = controller.signal.reason instanceof AttemptTimeout;
+      // Only an attempt refused before it connected cannot have reached the server.
+      call.sent ||= answered || timedOut || !notSent(error);
       if (signal?.aborted) {
-        call.sent ||= answered || !notSent(error);
         log(null, 'interrupted');
         throw interrupted(call);
       }
@@ -242,18 +236,15 @@ export function createTransport(options: TransportOptions): Transport {
         log(null, 'too large');
         return { head: error.message, cause: error };
       }
-      const timedOut = controller.signal.reason instanceof AttemptTimeout;
       const code = timedOut ? 'timeout' : show(networkCode(error));
       log(null, code);
       if (timedOut) {
-        call.sent = true;
         return {
           head: `timed out after ${text.formatSeconds(timeoutMs)}`,
           retry: { kind: 'timeout' },
           cause: error,
         };
       }
-      call.sent ||= answered || !notSent(error);
       if (answered) {
         return {
           head: `the response was cut short: ${code}`,
@@ -271,7 +262,7 @@ export function createTransport(options: TransportOptions): Transport {
       return { head: show(error instanceof Error ? error.message : String(error)), cause: error };
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      stopWatching();
       slot.release(outcome);
     }
   }

@@ -9,6 +9,7 @@ import {
   validateListWorkspacesResponse,
   validateWorkspaceEnvelope,
 } from '../schema/generated/validate-response.js';
+import { isApiNotFound } from './not-found.js';
 import { listAllPages, type ListOptions } from './paging.js';
 import type { Transport } from './transport.js';
 
@@ -34,9 +35,8 @@ export function listWorkspaces(
 }
 
 /**
- * The workspace with this id or slug, or `undefined` when the API itself answers 404 (its
- * JSON error body). An HTML 404 from a proxy or a wrong base URL stays an error, so that
- * it cannot make every workspace look missing.
+ * The workspace with this id or slug, or `undefined` when the API itself answers 404
+ * (`isApiNotFound`: an HTML 404 from a proxy stays an error).
  */
 export async function getWorkspace(
   transport: Transport,
@@ -50,8 +50,7 @@ export async function getWorkspace(
     });
     return envelope.data;
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404 && error.apiMessage !== undefined)
-      return undefined;
+    if (isApiNotFound(error)) return undefined;
     throw error;
   }
 }
@@ -76,18 +75,7 @@ export async function createWorkspace(
     return envelope.data;
   } catch (error) {
     if (error instanceof ApiError && isSlugTaken(error)) {
-      const { method, path, status, apiMessage, sent } = error;
-      throw new SlugConflictError(
-        error.message,
-        {
-          method,
-          path,
-          sent,
-          ...(status === undefined ? {} : { status }),
-          ...(apiMessage === undefined ? {} : { apiMessage }),
-        },
-        { cause: error.cause },
-      );
+      throw new SlugConflictError(error.message, error, { cause: error.cause });
     }
     throw error;
   }

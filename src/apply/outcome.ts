@@ -1,11 +1,12 @@
 import { ApiError } from '../errors.js';
 
 /**
- * What a failed write tells of its outcome. `refused`: the API answered that it would not do
- * it (a 4xx other than 408 and 429), so nothing changed. Anything else (no answer, a cut or
- * unreadable answer, a timeout, a 5xx, an answer about something else) may have landed.
- * `retryable` is false when the API refused the values themselves (400, 422): running apply
- * again sends the same values and cannot help.
+ * What a failed write tells of its outcome. `refused`: the write changed nothing, because it
+ * was never sent (no attempt got past connecting: `ApiError.sent` is false) or because the
+ * API answered that it would not do it (a 4xx other than 408 and 429). Anything else (no
+ * answer, a cut or unreadable answer, a timeout, a 5xx, an answer about something else) may
+ * have landed. `retryable` is false when the API refused the values themselves (400, 422):
+ * running apply again sends the same values and cannot help.
  */
 export function outcomeOf(error: unknown): {
   refused: boolean;
@@ -13,6 +14,7 @@ export function outcomeOf(error: unknown): {
   message: string;
 } {
   const message = error instanceof Error && error.message !== '' ? error.message : String(error);
+  if (error instanceof ApiError && !error.sent) return { refused: true, retryable: true, message };
   if (!(error instanceof ApiError) || error.status === undefined) {
     return { refused: false, retryable: true, message };
   }

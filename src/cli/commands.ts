@@ -161,9 +161,8 @@ function connect(run: CommandRun, options: CommonOptions): { baseUrl: string; cl
     context.io.stderr,
     isColorAllowed(run, options) && context.io.stderr.isTTY === true,
   );
-  // `signal` stops the client's own retries and waits once the run is interrupted; a client
-  // that does not know the option yet ignores it.
-  const clientOptions: ClientOptions & { signal: AbortSignal } = {
+  // `signal` stops the client's own retries and waits once the run is interrupted.
+  const clientOptions: ClientOptions = {
     baseUrl,
     apiKey: key,
     timeoutSeconds: options.timeout,

@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { readSignalExitCode, type CliSignal, type CliSignals } from './io.js';
 
 /**
@@ -22,10 +21,6 @@ export interface Interrupt {
 /** Listens to `signals` (if any) for the length of one run. */
 export function createInterrupt(signals: CliSignals | undefined): Interrupt {
   const controller = new AbortController();
-  // Every request waiting for a slot of the limiter listens to this signal (and stops listening
-  // when it gets one): a plan of 1,000 workspaces' parts has thousands waiting at once, which
-  // is not a leak, so Node's warning past 10 listeners does not apply.
-  setMaxListeners(0, controller.signal);
   let firstSignal: CliSignal | undefined;
   let count = 0;
   let resolveFirst: (code: number) => void = () => undefined;

@@ -1,4 +1,5 @@
 import { DEFAULT_BASE_URL } from '../api/settings.js';
+import { MAX_RETRIES } from '../api/transport-options.js';
 import { DEFAULT_MAX_UPDATE_PERCENT } from '../plan/thresholds.js';
 import { KIND_NAMES, type KindName } from '../plan/types.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -253,7 +254,7 @@ function createOptionTable(env: Record<string, string | undefined>) {
         '--max-retries <n>',
         'retries of a request on 429, 5xx, timeouts and network errors',
       )
-        .argParser(parseInteger('--max-retries', 0, MANY))
+        .argParser(parseInteger('--max-retries', 0, MAX_RETRIES))
         .default(4)
         .helpGroup(API),
     logLevel: () =>

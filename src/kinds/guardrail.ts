@@ -1,6 +1,8 @@
 import { GUARDRAIL_KEYS } from '../config/blocks.js';
 import type { DesiredWorkspace, GuardrailFields } from '../config/types.js';
-import { ApiError, UnexpectedAnswerError } from '../errors.js';
+import { isApiNotFound } from '../api/index.js';
+import { UnexpectedAnswerError } from '../errors.js';
+import { formatValue } from '../render/values.js';
 import type { Change, FieldChange } from '../plan/types.js';
 import {
   isGuardrailAnswer,
@@ -162,7 +164,7 @@ async function guardrailIdOf(
   const id = (found as { default_guardrail_id?: unknown }).default_guardrail_id;
   if (typeof id !== 'string' || id === '') {
     throw new UnexpectedAnswerError(
-      `the API gives workspace ${JSON.stringify(found.slug)} no default_guardrail_id, so its guardrail cannot be managed`,
+      `the API gives workspace ${formatValue(found.slug)} no default_guardrail_id, so its guardrail cannot be managed`,
     );
   }
   return id;
@@ -177,9 +179,9 @@ async function readGuardrail(api: Api, id: string): Promise<GuardrailState> {
     });
     return { id, materialized: true, values: answer.data };
   } catch (error) {
-    // A default guardrail whose configuration was never written is not found: every field unset.
-    if (error instanceof ApiError && error.status === 404)
-      return { id, materialized: false, values: {} };
+    // A default guardrail whose configuration was never written is not found (the API's own
+    // 404; a proxy's stays an error): every field unset.
+    if (isApiNotFound(error)) return { id, materialized: false, values: {} };
     throw error;
   }
 }

@@ -1,30 +1,17 @@
+import type { Client } from '../api/client.js';
 import type { TransportRequest } from '../api/transport.js';
 import type { DesiredWorkspace } from '../config/types.js';
-import type { ValidateFunction } from '../schema/generated/validate-response.js';
 import type { Change, FieldChange, KindName } from '../plan/types.js';
-import type { Workspace, WorkspaceFields } from '../schema/fields.js';
+import type { Workspace } from '../schema/fields.js';
 
 /** One request to the API, as a kind's reads and writes make it (path below the base URL). */
 export type ApiRequest = TransportRequest;
 
 /**
- * The API as kinds see it: the workspace calls, and one generic request for the others. Every
- * method rejects with `ApiError` (or a subclass) only.
+ * The API as kinds see it: the client (the workspace calls, and one generic request for the
+ * others) without its counters. Every method rejects with `ApiError` (or a subclass) only.
  */
-export interface Api {
-  readonly baseUrl: string;
-  listWorkspaces(): Promise<Workspace[]>;
-  getWorkspace(idOrSlug: string): Promise<Workspace | undefined>;
-  createWorkspace(body: Partial<WorkspaceFields>): Promise<Workspace>;
-  updateWorkspace(id: string, body: Partial<WorkspaceFields>): Promise<Workspace>;
-  request<T>(request: ApiRequest): Promise<T>;
-  /** Every item of a paged `{ data, total_count }` listing, each once. */
-  listPages<T>(
-    path: string,
-    validatePage: ValidateFunction,
-    idOf: (item: T) => string,
-  ): Promise<T[]>;
-}
+export type Api = Omit<Client, 'stats'>;
 
 /**
  * A workspace as the apply engine knows it when it writes a part: at least its id and slug, and

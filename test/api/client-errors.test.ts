@@ -254,6 +254,7 @@ describe('createClient checks its options', () => {
     [{ apiKey: 'two words' }, /not a valid key/],
     [{ concurrency: 0 }, /concurrency must be a whole number ≥ 1 \(got 0\)/],
     [{ maxRetries: -1 }, /maxRetries must be a whole number ≥ 0/],
+    [{ maxRetries: 101 }, /maxRetries must be a whole number ≥ 0 and ≤ 100 \(got 101\)/],
     [{ timeoutSeconds: 0 }, /timeoutSeconds must be a number > 0/],
     [{ maxRetryWaitSeconds: Number.NaN }, /maxRetryWaitSeconds must be a number ≥ 0/],
   ])('refuses %j', (override, message) => {

@@ -9,6 +9,7 @@ import {
   sandbox,
   seeds,
 } from './helpers.js';
+import { hostileServer, sendJson } from './hostile-server.js';
 
 type Entry = Record<string, unknown>;
 const retries = (entries: Entry[]) => entries.filter((e) => e.msg === 'retrying request');
@@ -199,6 +200,18 @@ describe('retries', () => {
     expect(listRequests(api)).toHaveLength(1);
   });
 
+  test('giving up over the budget keeps what the API said', async () => {
+    const server = await hostileServer((_req, res) => {
+      res.setHeader('retry-after', '120');
+      sendJson(res, 429, { error: { code: 429, message: 'slow down' } });
+    });
+    const clock = recordingClock();
+    const error = await rejection(client(server.baseUrl, { clock }).getWorkspace('w'));
+    expect(clock.sleeps).toEqual([]);
+    expect(error).toMatchObject({ status: 429, apiMessage: 'slow down' });
+    expect(error.message).toMatch(/: the server asks to wait 120 s before retrying, /);
+  });
+
   test('the budget counts the waits already made', async () => {
     const api = await sandbox({ seed: seeds(1) });
     api.faults.add({ method: 'GET', status: 429, retryAfter: '0.4' });
@@ -212,6 +225,25 @@ describe('retries', () => {
       /wait 0\.4 s before retrying, more than the 0\.5 s retry wait budget allows \(0\.1 s left\); gave up after 2 attempts$/,
     );
     expect(listRequests(api)).toHaveLength(2);
+  });
+
+  test('once the wait budget is spent it gives up, however many retries are left', async () => {
+    // A server that always fails: backoff waits 150 ms, 300 ms, then the 550 ms left of the
+    // 1 s budget. A retry after that could not wait at all, so there is none.
+    const server = await hostileServer((_req, res) => {
+      sendJson(res, 500, { error: { code: 500, message: 'down for good' } });
+    });
+    const clock = recordingClock(Date.now(), 0.5);
+    const remote = client(server.baseUrl, { maxRetries: 100, maxRetryWaitSeconds: 1, clock });
+    const error = await rejection(remote.getWorkspace('w'));
+
+    expect(server.seen).toHaveLength(4);
+    expect(clock.sleeps).toEqual([150, 300, 550]);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 500, apiMessage: 'down for good' });
+    expect(error.message).toBe(
+      'GET /api/v1/workspaces/w: 500 Internal Server Error: down for good (after 4 attempts; the 1 s retry wait budget is spent)',
+    );
   });
 
   test.each([400, 401, 403, 404, 409, 422])('%i is not retried', async (status) => {
@@ -250,6 +282,29 @@ describe('concurrency', () => {
     api.clearRequests();
     await Promise.all(api.workspaces().map((w) => remote.getWorkspace(w.id)));
     expect(Math.max(...api.requests.map((r) => r.inFlight))).toBe(8);
+  });
+
+  test('thirty requests queued and waiting to retry on one signal print no MaxListenersExceededWarning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(`${warning.name}: ${warning.message}`);
+    };
+    process.on('warning', onWarning);
+    try {
+      const api = await sandbox({ seed: seeds(30), latencyMs: 2 });
+      // Each first attempt fails, so requests wait for a slot and, on the real clock, between
+      // their attempts, all on the same signal.
+      api.faults.add({ method: 'GET', status: 503, times: 30 });
+      const controller = new AbortController();
+      const remote = client(api, { concurrency: 1, signal: controller.signal });
+      const found = await Promise.all(api.workspaces().map((w) => remote.getWorkspace(w.id)));
+      expect(found.filter((w) => w !== undefined)).toHaveLength(30);
+      expect(remote.stats).toEqual({ requests: 60, retries: 30 });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.includes('MaxListeners'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   test('the per-attempt timeout starts when the request is sent, not while it waits for a slot', async () => {

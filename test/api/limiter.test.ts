@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, test } from 'vitest';
 import { AdaptiveLimiter, type Slot } from '../../src/api/limiter.js';
 
@@ -185,6 +186,34 @@ describe('AdaptiveLimiter', () => {
     expect(given).toEqual(['rejected', 'next']);
     expect(limiter.state).toMatchObject({ inFlight: 0, waiting: 0 });
     await expect(limiter.acquire(controller.signal)).rejects.toThrow();
+  });
+
+  test('thirty waiters on one signal add one listener to it, and its abort rejects them all', async () => {
+    const limiter = new AdaptiveLimiter(1);
+    const held = await limiter.acquire();
+    const controller = new AbortController();
+    const waits = Array.from({ length: 30 }, () =>
+      limiter.acquire(controller.signal).then(
+        () => 'granted',
+        () => 'rejected',
+      ),
+    );
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    controller.abort();
+    expect(await Promise.all(waits)).toEqual(Array.from({ length: 30 }, () => 'rejected'));
+    expect(limiter.state).toMatchObject({ inFlight: 1, waiting: 0 });
+    held.release('neutral');
+  });
+
+  test('the listener goes once no waiter is left on the signal', async () => {
+    const limiter = new AdaptiveLimiter(1);
+    const held = await limiter.acquire();
+    const controller = new AbortController();
+    const waits = [limiter.acquire(controller.signal), limiter.acquire(controller.signal)];
+    held.release('neutral');
+    (await waits[0])?.release('neutral');
+    (await waits[1])?.release('neutral');
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   test.each([0, -1, 1.5, Number.NaN])('refuses a max of %s', (max) => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
   validateListWorkspacesResponse,
@@ -10,10 +11,43 @@ import {
   readApiMessage,
   statusLine,
 } from '../../src/api/messages.js';
-import { foreignText } from '../../src/safe-text.js';
+import {
+  cutText,
+  escapeText,
+  foreignText,
+  scrubSecret,
+  SCRUBBED,
+  SECRET_FRAGMENT,
+} from '../../src/safe-text.js';
+
+import { workspace } from '../helpers/factories.js';
 
 const SECRET = 'sk-or-v1-"quote\\slash-9d8c7b6a';
-import { workspace } from '../helpers/factories.js';
+
+/** A key of OpenRouter's length (73), the length whose scrubbing shortens a text the most. */
+const LONG_KEY = `sk-or-v1-${'0123456789abcdef'.repeat(4)}`;
+
+/** The runs of `secret`, SECRET_FRAGMENT long or longer, that `shown` contains. */
+function fragmentsIn(shown: string, secret: string): string[] {
+  const found: string[] = [];
+  for (let i = 0; i + SECRET_FRAGMENT <= secret.length; i++) {
+    const gram = secret.slice(i, i + SECRET_FRAGMENT);
+    if (shown.includes(gram)) found.push(gram);
+  }
+  return found;
+}
+
+/** Texts made of pieces of `secret` and filler, so that scrubbing shortens them by any amount. */
+function echoes(secret: string) {
+  const piece = fc.oneof(
+    fc
+      .tuple(fc.nat(secret.length), fc.nat(secret.length))
+      .map(([a, b]) => secret.slice(Math.min(a, b), Math.max(a, b))),
+    fc.nat(160).map((n) => 'z'.repeat(n)),
+    fc.string({ maxLength: 12 }),
+  );
+  return fc.array(piece, { maxLength: 24 }).map((pieces) => pieces.join(''));
+}
 
 function firstError(validate: typeof validateListWorkspacesResponse, data: unknown): string {
   expect(validate(data)).toBe(false);
@@ -40,9 +74,39 @@ describe('excerpt', () => {
     for (let i = 0; i + 8 <= SECRET.length; i++)
       expect(shown).not.toContain(SECRET.slice(i, i + 8));
   });
+  test('shows the start of the whole text scrubbed, wherever the cut falls', () => {
+    fc.assert(
+      fc.property(echoes(LONG_KEY), (text) => {
+        const whole = scrubSecret(text, LONG_KEY);
+        const expected =
+          whole.length > 200
+            ? `${escapeText(JSON.stringify(cutText(whole, 200).slice(0, -1)))}…`
+            : escapeText(JSON.stringify(whole));
+        expect(excerpt(text, LONG_KEY)).toBe(expected);
+      }),
+    );
+  });
 });
 
 describe('foreignText', () => {
+  test('a fragment of the key that scrubbing pulls into the shown part is scrubbed too', () => {
+    // Scrubbing the key (73 characters → 10) pulls the start of the second fragment into the
+    // 200 characters shown; a scrub of only the first 232 would have cut it short, unrecognised.
+    const text = `${LONG_KEY}${'z'.repeat(152)}${LONG_KEY.slice(20)}`;
+    const shown = foreignText(text, LONG_KEY, 200);
+    expect(shown).toBe(`${SCRUBBED}${'z'.repeat(152)}${SCRUBBED}`);
+    expect(fragmentsIn(shown, LONG_KEY)).toEqual([]);
+    expect(shown).not.toContain(LONG_KEY.slice(20, 27));
+  });
+  test('shows the start of the whole text scrubbed, escaped and cut, wherever the cut falls', () => {
+    fc.assert(
+      fc.property(echoes(LONG_KEY), fc.integer({ min: 1, max: 300 }), (text, max) => {
+        const shown = foreignText(text, LONG_KEY, max);
+        expect(shown).toBe(cutText(escapeText(scrubSecret(text, LONG_KEY)), max));
+        expect(fragmentsIn(shown, LONG_KEY)).toEqual([]);
+      }),
+    );
+  });
   test('cuts a huge message fast and shows no fragment of the key near the cut', () => {
     const huge = `${'m'.repeat(295)}${SECRET}${'z'.repeat(5_000_000)}`;
     const started = performance.now();

@@ -1,5 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { decideRetry, readServerDelayMs, type AttemptFailure } from '../../src/api/retry.js';
+import {
+  decideRetry,
+  describeFailure,
+  readServerDelayMs,
+  type AttemptFailure,
+} from '../../src/api/retry.js';
 
 const NOW = Date.parse('2026-11-28T10:00:00.000Z');
 const policy = { maxRetries: 4, maxWaitMs: 60_000 };
@@ -84,6 +89,19 @@ describe('decideRetry', () => {
     expect(
       decideRetry(status(500), { retriesDone: 3, waitedMs: 59_900 }, policy, NOW, () => 0.999),
     ).toMatchObject({ action: 'retry', delayMs: 100 });
+  });
+
+  test('once the wait budget is spent, gives up rather than retrying without a wait', () => {
+    const many = { maxRetries: 100, maxWaitMs: 60_000 };
+    const failures: AttemptFailure[] = [
+      status(500),
+      status(429, { 'retry-after': '0' }),
+      { kind: 'timeout' },
+    ];
+    for (const failure of failures)
+      expect(
+        decideRetry(failure, { retriesDone: 9, waitedMs: 60_000 }, many, NOW, () => 0.5),
+      ).toEqual({ action: 'budget-spent', reason: describeFailure(failure) });
   });
 
   test('obeys the server on 429 and 503, without jitter', () => {

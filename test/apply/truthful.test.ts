@@ -77,6 +77,25 @@ describe('apply never reports what it did not see', () => {
     expect(text).not.toContain('Failed');
   });
 
+  it('a PATCH refused before it connected (ECONNREFUSED) changed nothing: failed, retryable, not "outcome unknown"', async () => {
+    const gone = await startSandbox({ seed: [{ slug: 'a', name: 'A' }] });
+    const remote = createClient({ baseUrl: gone.baseUrl, apiKey: 'test-key', maxRetries: 0 });
+    const plan = planOf([entry({ slug: 'a', name: 'A2' })], await remote.listWorkspaces(), {
+      baseUrl: gone.baseUrl,
+    });
+    await gone.close();
+    const report = await applyPlan(plan, remote, { concurrency: 1, verify: false });
+    expect(report.results[0]).toMatchObject({
+      status: 'failed',
+      retryable: true,
+      error: expect.stringMatching(
+        /^PATCH \/api\/v1\/workspaces\/\S+: cannot reach .*: ECONNREFUSED/,
+      ) as string,
+    });
+    expect(report.results[0]?.error).not.toMatch(/unknown|read again|reading it again/);
+    expect(report.summary).toMatchObject({ failed: 1, unknown: 0 });
+  });
+
   it('a PATCH answered with another workspace is not counted a success', async () => {
     const plan = await renamePlan();
     const other = sandbox.add({ slug: 'other', name: 'Other' });

@@ -479,6 +479,15 @@ describe('config text in messages and logs', () => {
     expect(result.stderr).not.toMatch(/[\u202e\u200b]/);
   });
 
+  it('a bidirectional or control character in a --target that names nothing is shown escaped', async () => {
+    const result = await runOrws(['plan', '-f', FIELDS_EXAMPLE, '--target', 'x\u202ey\u009b2J'], {
+      env: env(),
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('target "x\\u202ey\\u009b2J" names no workspace');
+    expect(result.stderr).not.toMatch(/[\u202e\u009b]/);
+  });
+
   it('a directory config names every file it skipped, at info', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'orws-dir-'));
     writeFileSync(join(dir, '10-a.yaml'), 'version: 1\nworkspaces:\n  - slug: a\n');

@@ -168,6 +168,11 @@ describe('usage errors: one line on stderr, exit 1, nothing on stdout', () => {
       "orws: error: option '--concurrency <n>' argument '0' is invalid. --concurrency must be a whole number of at least 1.",
     ],
     [
+      'retries beyond the bound',
+      ['plan', '--max-retries', '101'],
+      "orws: error: option '--max-retries <n>' argument '101' is invalid. --max-retries must be a whole number from 0 to 100.",
+    ],
+    [
       'a missing value',
       ['plan', '--out'],
       "orws: error: option '--out <planfile>' argument missing (see 'orws plan --help')",

@@ -154,6 +154,27 @@ describe('plan reads only what is managed', () => {
     );
   });
 
+  it('an HTML 404 to the guardrail read (a proxy, not the API) is an error, not a guardrail never written', async () => {
+    const s = await demo();
+    const html = '<html><body><h1>404 Not Found</h1></body></html>';
+    s.faults.add({ method: 'GET', path: '/guardrails/*', status: 404, body: html, times: 0 });
+    const { write } = configWriter();
+    const file = write(
+      [
+        'version: 1',
+        'workspaces:',
+        '  - slug: production',
+        '    guardrail: { enforce_zdr_openai: true }',
+      ].join('\n'),
+    );
+    const result = await runOrws(['plan', '-f', file], { env: sandboxEnv(s.baseUrl) });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(
+      `GET /api/v1/guardrails/${guardrailOf(s, 'production')}: 404 Not Found: "${html}"`,
+    );
+  });
+
   it('the workspace listing is ceil(T/100) pages, and unmanaged workspaces cost nothing more', async () => {
     const { seed, resources } = demoState();
     for (let i = 0; i < 200; i++) seed.push({ slug: `extra-${i}`, name: `Extra ${i}` });
