@@ -1,4 +1,4 @@
-import { ApiError, SlugConflictError, StalePlanError, UnexpectedAnswerError } from '../errors.js';
+import { SlugConflictError, StalePlanError, UnexpectedAnswerError } from '../errors.js';
 import { groupByWorkspace, orderBySlug, swapAdvice } from '../plan/renames.js';
 import { kindOf } from '../kinds/registry.js';
 import type { Api, Kind, KnownWorkspace } from '../kinds/types.js';
@@ -7,7 +7,7 @@ import { describeChange } from '../render/values.js';
 import type { Change, KindName, Plan } from '../plan/types.js';
 import { formatShortValue, formatValue } from '../render/values.js';
 import type { Workspace } from '../schema/fields.js';
-import { outcomeOf } from './outcome.js';
+import { messageOf, outcomeOf } from './outcome.js';
 
 /** The requests `applyPlan` makes: any API of the kinds' shape will do. */
 export type ApplyClient = Api;
@@ -444,10 +444,4 @@ function summarize(results: readonly ChangeResult[]): ApplyReport['summary'] {
     missing: count('missing'),
     not_attempted: count('not-attempted'),
   };
-}
-
-function messageOf(error: unknown): string {
-  if (error instanceof ApiError || error instanceof UnexpectedAnswerError) return error.message;
-  if (error instanceof Error && error.message !== '') return error.message;
-  return String(error);
 }

@@ -13,7 +13,7 @@ export function outcomeOf(error: unknown): {
   retryable: boolean;
   message: string;
 } {
-  const message = error instanceof Error && error.message !== '' ? error.message : String(error);
+  const message = messageOf(error);
   if (error instanceof ApiError && !error.sent) return { refused: true, retryable: true, message };
   if (!(error instanceof ApiError) || error.status === undefined) {
     return { refused: false, retryable: true, message };
@@ -25,4 +25,9 @@ export function outcomeOf(error: unknown): {
     return { refused, retryable: false, message: `the API refused the values sent: ${message}` };
   }
   return { refused, retryable: true, message };
+}
+
+/** What an error says, for a result's reason: its message, or the value itself. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error && error.message !== '' ? error.message : String(error);
 }
