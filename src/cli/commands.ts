@@ -1,4 +1,4 @@
-import { lstat, readFile, writeFile } from 'node:fs/promises';
+import { lstat, readFile, stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { applyPlan, type ApplyReport, type WorkspaceResult } from '../apply/index.js';
@@ -123,17 +123,24 @@ async function findExisting(
 /**
  * Refuses `plan --out FILE` over a file that is not an orws plan document, so that a slip
  * (`--out workspaces.yaml`) cannot destroy a config. An older plan (any `format_version`) may
- * be overwritten: that is what `--out` is for.
+ * be overwritten: that is what `--out` is for. A symbolic link is judged by what it points
+ * at, since writing through it replaces that file: a link to a config is refused like the
+ * config itself (a dangling link has nothing to destroy).
  */
 async function assertPlanOutWritable(run: CommandRun, path: string): Promise<void> {
-  const stat = await findExisting(run, path);
-  if (stat === undefined || !stat.isFile()) return;
+  let target: Awaited<ReturnType<typeof stat>>;
+  try {
+    target = await stat(resolvePath(run, path));
+  } catch {
+    return;
+  }
+  if (!target.isFile()) return;
   const refuse = (): never => {
     throw new UsageError(
       `refusing to overwrite ${escapeText(path)}: it is not an orws plan file. Choose another --out path, or remove the file first.`,
     );
   };
-  if (stat.size > MAX_PLAN_FILE_BYTES) refuse();
+  if (target.size > MAX_PLAN_FILE_BYTES) refuse();
   let value: unknown;
   try {
     value = JSON.parse(await readFile(resolvePath(run, path), 'utf8'));

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -116,6 +116,30 @@ describe('plan --out', () => {
     expect(result.stderr).toContain('refusing to overwrite');
     expect(readFileSync(config, 'utf8')).toBe(readFileSync(FIELDS_EXAMPLE, 'utf8'));
     expect(sandbox.requests).toHaveLength(0);
+  });
+
+  it('refuses a link to a file that is not a plan, and leaves that file as it was', async () => {
+    const config = join(dir, 'victim.yaml');
+    writeFileSync(config, readFileSync(FIELDS_EXAMPLE));
+    const link = join(dir, 'link.json');
+    symlinkSync(config, link);
+    const result = await runOrws(['plan', '-f', FIELDS_EXAMPLE, '--out', link], { env: env() });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('refusing to overwrite');
+    expect(readFileSync(config, 'utf8')).toBe(readFileSync(FIELDS_EXAMPLE, 'utf8'));
+    expect(sandbox.requests).toHaveLength(0);
+  });
+
+  it('writes through a link to an older plan', async () => {
+    const planFile = join(dir, 'plan.json');
+    writeFileSync(planFile, JSON.stringify({ format_version: 0, changes: [] }));
+    const link = join(dir, 'link.json');
+    symlinkSync(planFile, link);
+    const result = await runOrws(['plan', '-f', FIELDS_EXAMPLE, '--out', link], { env: env() });
+    expect(result.exitCode).toBe(0);
+    expect(
+      (JSON.parse(readFileSync(planFile, 'utf8')) as { format_version: number }).format_version,
+    ).toBe(2);
   });
 
   it('overwrites an older plan', async () => {
