@@ -56,34 +56,44 @@ function quoteField(field: string): string {
   return `"${top}"${rest.map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`)).join('')}`;
 }
 
+/** The most schema messages one answer lists; the rest are counted. */
+const MAX_SCHEMA_MESSAGES = 20;
+
 /**
  * One message per ajv error, each starting with the field it is about (`"name" must NOT have
- * more than 100 characters`). A key the schema does not name is "read-only" when it is one of
+ * more than 100 characters`), each said once, at most {@link MAX_SCHEMA_MESSAGES} of them and
+ * then `and N more`: a body of tens of thousands of unknown keys is answered in linear time
+ * with a short message. A key the schema does not name is "read-only" when it is one of
  * `readOnly`, else "not a field of `schemaName`".
  */
-export function describeSchemaErrors(
+function describeRequestErrors(
   errors: readonly ErrorObject[] | null | undefined,
   schemaName: string,
   readOnly: ReadonlySet<string> = new Set(),
 ): string[] {
-  const messages: string[] = [];
+  // A union type (`type: [string, null]`) fails once per branch; a Set says it once.
+  const messages = new Set<string>();
   for (const error of errors ?? []) {
     const field = fieldOf(error);
-    let message: string;
     const quoted = quoteField(field);
-    if (error.keyword === 'required') message = `${quoted} is required`;
+    if (error.keyword === 'required') messages.add(`${quoted} is required`);
     else if (error.keyword === 'additionalProperties') {
-      message = readOnly.has(field)
-        ? `${quoted} is read-only and cannot be set`
-        : `${quoted} is not a field of ${schemaName}`;
+      messages.add(
+        readOnly.has(field)
+          ? `${quoted} is read-only and cannot be set`
+          : `${quoted} is not a field of ${schemaName}`,
+      );
     } else if (error.keyword === 'enum') {
       const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues ?? [];
-      message = `${quoted} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
-    } else message = `${quoted} ${error.message ?? 'is invalid'}`;
-    // A union type (`type: [string, null]`) fails once per branch; say it once.
-    if (!messages.includes(message)) messages.push(message);
+      messages.add(`${quoted} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`);
+    } else messages.add(`${quoted} ${error.message ?? 'is invalid'}`);
   }
-  return messages;
+  const listed = [...messages];
+  if (listed.length <= MAX_SCHEMA_MESSAGES) return listed;
+  return [
+    ...listed.slice(0, MAX_SCHEMA_MESSAGES),
+    `and ${listed.length - MAX_SCHEMA_MESSAGES} more`,
+  ];
 }
 
 function runSchema(
@@ -92,7 +102,7 @@ function runSchema(
   schemaName: string,
   readOnly?: ReadonlySet<string>,
 ): string[] {
-  return validate(body) ? [] : describeSchemaErrors(validate.errors, schemaName, readOnly);
+  return validate(body) ? [] : describeRequestErrors(validate.errors, schemaName, readOnly);
 }
 
 /**
