@@ -3,9 +3,9 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { applyPlan, type ApplyReport, type WorkspaceResult } from '../apply/index.js';
 import { loadConfig } from '../config/load.js';
-import type { DesiredState } from '../config/types.js';
+import type { DesiredState, DesiredWorkspace } from '../config/types.js';
 import { renderExport } from '../config/export.js';
-import { ConfigError, OrwsError, PlanFileError, UsageError } from '../errors.js';
+import { ConfigError, OrwsError, PlanFileError, TargetError, UsageError } from '../errors.js';
 import { readForExport } from '../kinds/export.js';
 import { readCurrent } from '../kinds/read.js';
 import {
@@ -15,6 +15,7 @@ import {
   type CurrentState,
   type Plan,
 } from '../plan/index.js';
+import { selectTargets } from '../plan/compute.js';
 import { slugCycles } from '../plan/renames.js';
 import { checkThresholds } from '../plan/thresholds.js';
 import {
@@ -529,6 +530,33 @@ async function confirm(run: CommandRun): Promise<boolean> {
   }
 }
 
+/**
+ * The workspaces `targets` name (all of them without targets), by the rule of `plan
+ * --target` (`selectTargets`: a slug or id as it is written, letter case included), so that a
+ * target means the same to both commands. Each workspace stands for the entry export writes
+ * for it: its id pinned, its slug.
+ *
+ * @throws UsageError when a target names no workspace of the account.
+ */
+function selectExportTargets(
+  workspaces: readonly Workspace[],
+  targets: readonly string[],
+): Workspace[] {
+  const source = { file: '', line: 0, col: 0 };
+  const matches = workspaces.map((remote) => {
+    const entry: DesiredWorkspace = { id: remote.id, slug: remote.slug, fields: {}, source };
+    return { entry, remote };
+  });
+  try {
+    return selectTargets(matches, targets).map(({ remote }) => remote);
+  } catch (error) {
+    if (!(error instanceof TargetError)) throw error;
+    throw new UsageError(
+      `--target names no workspace of the account: ${error.targets.map((name) => escapeText(name)).join(', ')}; nothing was written.`,
+    );
+  }
+}
+
 /** `orws export`: the remote workspaces as a config that plans clean. */
 export function runExport(run: CommandRun, options: ExportOptions): Promise<number> {
   return guard(run, async () => {
@@ -540,23 +568,7 @@ export function runExport(run: CommandRun, options: ExportOptions): Promise<numb
       }
     }
     const { client } = connect(run, options);
-    let workspaces = await client.listWorkspaces();
-    if (options.target.length > 0) {
-      const wanted = new Set(options.target.map((target) => target.toLowerCase()));
-      workspaces = workspaces.filter(
-        (workspace) => wanted.has(workspace.slug) || wanted.has(workspace.id.toLowerCase()),
-      );
-      const missing = new Set(wanted);
-      for (const workspace of workspaces) {
-        missing.delete(workspace.slug);
-        missing.delete(workspace.id.toLowerCase());
-      }
-      if (missing.size > 0) {
-        throw new UsageError(
-          `--target names no workspace of the account: ${[...missing].map((name) => escapeText(name)).join(', ')}; nothing was written.`,
-        );
-      }
-    }
+    const workspaces = selectExportTargets(await client.listWorkspaces(), options.target);
     const entries = await readForExport(client, workspaces, options.kinds);
     const text = renderExport(entries, {
       schemaPath: options.schemaUrl ?? EXPORT_SCHEMA_PATH,

@@ -265,6 +265,29 @@ describe('export', () => {
     expect(result.stderr).toContain('no-such-one');
   });
 
+  it('--target matches a slug or id as plan --target does: in its exact letter case', async () => {
+    const production = sandbox.workspaces().find((w) => w.slug === 'production');
+    if (production === undefined) throw new Error('the example state has no production');
+    const planned = await runOrws(['plan', '-f', FIELDS_EXAMPLE, '--target', 'PRODUCTION'], {
+      env: env(),
+    });
+    expect(planned.exitCode).toBe(1);
+    expect(planned.stderr).toContain('"PRODUCTION" names no workspace');
+    for (const target of ['PRODUCTION', production.id.toUpperCase()]) {
+      const exported = await runOrws(['export', '--target', target], { env: env() });
+      expect(exported.exitCode, target).toBe(1);
+      expect(exported.stdout, target).toBe('');
+      expect(exported.stderr, target).toContain(
+        `--target names no workspace of the account: ${target}`,
+      );
+    }
+    for (const target of ['production', production.id]) {
+      const exported = await runOrws(['export', '--target', target], { env: env() });
+      expect(exported.exitCode, target).toBe(0);
+      expect(exported.stdout, target).toContain(`id: ${production.id}\n`);
+    }
+  });
+
   it('--schema-url sets the modeline', async () => {
     const result = await runOrws(['export', '--schema-url', 'https://example.com/s.json'], {
       env: env(),
