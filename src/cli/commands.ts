@@ -2,6 +2,7 @@ import { lstat, readFile, stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { applyPlan, type ApplyReport, type WorkspaceResult } from '../apply/index.js';
+import { summarize } from '../apply/apply.js';
 import { loadConfig } from '../config/load.js';
 import type { DesiredState, DesiredWorkspace } from '../config/types.js';
 import { renderExport } from '../config/export.js';
@@ -464,13 +465,12 @@ async function runApplyPlan(
  * which workspaces may or may not have been changed (a request sent is not a request undone).
  */
 function describeStoppedApply(plan: Plan, results: readonly WorkspaceResult[]): string {
-  const count = (status: WorkspaceResult['status']): number =>
-    results.filter((result) => result.status === status).length;
+  const summary = summarize(results);
   const keyOf = (c: { slug: string; kind: string }): string => `${c.slug}\u0000${c.kind}`;
   const known = new Set(results.map(keyOf));
   const unknown = plan.changes.filter((change) => !known.has(keyOf(change))).map(describeChange);
   const lines = [
-    `orws: apply interrupted: ${count('applied')} applied, ${count('already-applied')} already applied, ${count('failed')} failed, ${count('not-attempted')} not attempted; ${unknown.length} without an answer yet.`,
+    `orws: apply interrupted: ${summary.applied} applied, ${summary.already_applied} already applied, ${summary.failed} failed, ${summary.not_attempted} not attempted; ${unknown.length} without an answer yet.`,
   ];
   if (unknown.length > 0) {
     lines.push(
@@ -480,19 +480,9 @@ function describeStoppedApply(plan: Plan, results: readonly WorkspaceResult[]): 
   return lines.join('\n') + '\n';
 }
 
+/** The report of an apply with nothing to do. */
 function emptyReport(): ApplyReport {
-  return {
-    results: [],
-    summary: {
-      applied: 0,
-      already_applied: 0,
-      failed: 0,
-      unknown: 0,
-      missing: 0,
-      not_attempted: 0,
-    },
-    interrupted: false,
-  };
+  return { results: [], summary: summarize([]), interrupted: false };
 }
 
 function meta(plan: Plan): { toolVersion: string; baseUrl: string } {
