@@ -33,7 +33,7 @@ import { renderPlanText } from '../render/text.js';
 import type { Workspace } from '../schema/fields.js';
 import { escapeText, foreignText } from '../safe-text.js';
 import type { Interrupt } from './interrupt.js';
-import type { RunContext } from './io.js';
+import { readSignalExitCode, type CliSignal, type RunContext } from './io.js';
 import type {
   ApplyOptions,
   CommonOptions,
@@ -422,24 +422,24 @@ async function runApplyPlan(
       progress.update(`Applying: ${results.length}/${plan.changes.length}`);
     },
   });
-  void interrupt.first.then((code) => {
+  void interrupt.first.then((signal) => {
     progress.done();
     context.err(
-      `\norws: ${code === 130 ? 'SIGINT' : 'SIGTERM'} received: starting no new change, waiting up to ${SIGNAL_GRACE_MS / 1000} s for those in flight (a second signal stops at once).\n`,
+      `\norws: ${signal} received: starting no new change, waiting up to ${SIGNAL_GRACE_MS / 1000} s for those in flight (a second signal stops at once).\n`,
     );
   });
   // After the first signal the requests in flight get a short grace; after the second, none.
   const stopped = Promise.race([
     interrupt.first.then(
-      (code) =>
-        new Promise<number>((done) =>
+      (signal) =>
+        new Promise<CliSignal>((done) =>
           setTimeout(() => {
-            done(code);
+            done(signal);
           }, SIGNAL_GRACE_MS),
         ),
     ),
     interrupt.second,
-  ]).then((code) => ({ stopped: code }));
+  ]).then((signal) => ({ stopped: readSignalExitCode(signal) }));
   let outcome: { report: ApplyReport } | { stopped: number };
   try {
     outcome = await Promise.race([applying.then((report) => ({ report })), stopped]);
@@ -454,8 +454,8 @@ async function runApplyPlan(
   const { report } = outcome;
   if (options.format === 'json') context.out(renderApplyJson(report, meta(plan)));
   else context.out('\n' + renderApplySummary(report, color));
-  const code = interrupt.received();
-  if (code !== undefined) return code === 'SIGINT' ? 130 : 143;
+  const signal = interrupt.received();
+  if (signal !== undefined) return readSignalExitCode(signal);
   const { failed, unknown, missing, not_attempted } = report.summary;
   return failed + unknown + missing + not_attempted > 0 ? 1 : 0;
 }

@@ -2,7 +2,7 @@ import { CommanderError } from 'commander';
 import { foreignText } from '../safe-text.js';
 import type { CommandRun } from './commands.js';
 import { createInterrupt } from './interrupt.js';
-import { createRunContext, type CliIo } from './io.js';
+import { createRunContext, readSignalExitCode, type CliIo } from './io.js';
 import { createProgram, findSingleDashOption, type CommandHandlers } from './program.js';
 import { readToolVersion } from '../version.js';
 
@@ -63,7 +63,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const stopped =
       args[0] === 'apply' || args[0] === 'sandbox'
         ? new Promise<never>(() => undefined)
-        : interrupt.first;
+        : interrupt.first.then(readSignalExitCode);
     return await Promise.race([parsed, stopped]);
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -75,11 +75,7 @@ export async function runSandbox(run: CommandRun, options: SandboxOptions): Prom
     `orws sandbox serving ${sandbox.baseUrl}\n` +
       `  export OPENROUTER_BASE_URL=${sandbox.baseUrl} OPENROUTER_MANAGEMENT_KEY=${SANDBOX_KEY}\n`,
   );
-  const signal = await new Promise<string>((done) => {
-    void run.interrupt.first.then((code) => {
-      done(code === 130 ? 'SIGINT' : 'SIGTERM');
-    });
-  });
+  const signal = await run.interrupt.first;
   try {
     await sandbox.close();
   } catch (error) {
