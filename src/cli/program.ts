@@ -96,14 +96,18 @@ function parseKinds(value: string): KindName[] {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/** Node's timers hold at most 2^31-1 ms; a longer timeout would fire at once. */
-export const MAX_TIMEOUT_SECONDS = 2_147_483;
+/**
+ * Node's timers hold at most 2^31-1 ms; a longer timeout would fire at once. This is the API
+ * layer's `MAX_TIMER_SECONDS` (a test holds them equal): importing it would load the
+ * transport's modules, the logger and pino with them, on every run, `--version` included.
+ */
+const MAX_TIMEOUT_SECONDS = 2_147_483;
 
 /**
  * The ports fetch refuses to connect to (the "bad ports" of the Fetch standard): a sandbox on
  * one of them could never be reached by orws itself.
  */
-export const FETCH_BAD_PORTS: ReadonlySet<number> = new Set([
+const FETCH_BAD_PORTS: ReadonlySet<number> = new Set([
   1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102,
   103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465,
   512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993,

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_TIMER_SECONDS } from '../../src/api/index.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { FIELDS_EXAMPLE, exampleState, runOrws, sandboxEnv } from '../helpers/cli.js';
 
@@ -68,6 +69,21 @@ describe('range checks', () => {
       env: env(),
     });
     expect(ok.exitCode).toBe(0);
+  });
+
+  it("--timeout's limit is the API layer's MAX_TIMER_SECONDS", async () => {
+    const over = await runOrws(['plan', '--timeout', String(MAX_TIMER_SECONDS + 1)], {
+      env: env(),
+    });
+    expect(over.exitCode).toBe(1);
+    expect(over.stderr).toContain(`--timeout must be at most ${MAX_TIMER_SECONDS} seconds`);
+    const at = await runOrws(
+      ['plan', '-f', FIELDS_EXAMPLE, '--timeout', String(MAX_TIMER_SECONDS)],
+      {
+        env: env(),
+      },
+    );
+    expect(at.exitCode).toBe(0);
   });
 
   it.each([
