@@ -65,7 +65,6 @@ export interface SandboxOptions {
   latency?: number;
   maxPageSize?: number;
   reorderArrays?: boolean;
-  logLevel: string;
 }
 
 /** What each command does; `createProgram` only parses and dispatches. */
@@ -429,7 +428,7 @@ const COMMANDS: CommandSpec[] = [
   {
     name: 'sandbox',
     description: 'serve a local, in-memory stand-in of the OpenRouter workspaces API until stopped',
-    options: ['port', 'state', 'faults', 'latency', 'maxPageSize', 'reorderArrays', 'logLevel'],
+    options: ['port', 'state', 'faults', 'latency', 'maxPageSize', 'reorderArrays'],
     examples: [
       'orws sandbox --port 8080 --state sandbox.json',
       'OPENROUTER_BASE_URL=http://127.0.0.1:8080/api/v1 OPENROUTER_MANAGEMENT_KEY=any orws plan',

@@ -233,6 +233,12 @@ describe('help from one table of options', () => {
     expect(result.stdout).toContain('--reorder-arrays');
   });
 
+  it('sandbox takes no --log-level: it writes no log', async () => {
+    const result = await runOrws(['sandbox', '--log-level', 'debug']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("unknown option '--log-level'");
+  });
+
   it('commands that read a config name invalid config in exit code 1', async () => {
     for (const name of ['validate', 'plan', 'apply']) {
       const result = await runOrws([name, '--help']);

@@ -76,7 +76,7 @@ describe('orws sandbox', () => {
   });
 
   it('keeps no record of the requests it serves, so a long run does not grow without bound', async () => {
-    const options = createSandboxOptions({ port: 0, logLevel: 'warn' }, { rules: [] });
+    const options = createSandboxOptions({ port: 0 }, { rules: [] });
     expect(options).toEqual({ port: 0, faults: [], logRequests: false });
     const sandbox = await startSandbox(options);
     try {
