@@ -191,10 +191,10 @@ function connect(run: CommandRun, options: CommonOptions): { baseUrl: string; cl
 /** Loads the config, logging at `info` every file of a config directory that was not read. */
 async function loadDesired(
   run: CommandRun,
-  options: { file: string; logLevel: string },
+  options: { file: string; fileIsDefault: boolean; logLevel: string },
 ): Promise<DesiredState> {
   const desired = await loadConfig(resolvePath(run, options.file), {
-    isDefault: options.file === 'workspaces.yaml',
+    isDefault: options.fileIsDefault,
   });
   if (desired.skipped !== undefined && desired.skipped.length > 0) {
     const logger = run.context.createLogger(options.logLevel);

@@ -15,15 +15,19 @@ export interface CommonOptions {
   color: boolean;
 }
 
-/** `orws validate`: the config and the log level only. */
-export interface ValidateOptions {
+/** Where the config is read from: `-f`, or its default when `fileIsDefault`. */
+export interface ConfigFileOptions {
   file: string;
+  /** True when `-f` was not given (an explicit `-f workspaces.yaml` is not the default). */
+  fileIsDefault: boolean;
+}
+
+/** `orws validate`: the config and the log level only. */
+export interface ValidateOptions extends ConfigFileOptions {
   logLevel: string;
 }
 
-export interface FileOptions extends CommonOptions {
-  file: string;
-}
+export interface FileOptions extends CommonOptions, ConfigFileOptions {}
 
 /** The safety limits of plan and apply (see `checkThresholds`). */
 export interface ThresholdOptions {
@@ -644,6 +648,14 @@ ${ENV_NO_COLOR}`,
     command.addHelpText('after', renderHelpAfter(spec));
     command.action((...args: unknown[]) => {
       const values = args.slice(0, spec.argument === undefined ? 1 : 2);
+      if (spec.options.includes('file')) {
+        // Whether -f was given, not what it says: `-f workspaces.yaml` is the user's choice.
+        const options = values.pop() as Record<string, unknown>;
+        values.push({
+          ...options,
+          fileIsDefault: command.getOptionValueSource('file') === 'default',
+        });
+      }
       return settle(dispatch(handlers, spec.name, values));
     });
   }

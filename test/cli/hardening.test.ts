@@ -455,6 +455,21 @@ describe('sandbox --state that cannot be saved', () => {
   });
 });
 
+describe('the default config file', () => {
+  it('is explained when -f is left out, not when -f names workspaces.yaml', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'orws-nofile-'));
+    const implicit = await runOrws(['validate'], { cwd: empty });
+    expect(implicit.exitCode).toBe(1);
+    expect(implicit.stderr).toContain(
+      'the file does not exist: orws reads workspaces.yaml in the working directory by default',
+    );
+    const explicit = await runOrws(['validate', '-f', 'workspaces.yaml'], { cwd: empty });
+    expect(explicit.exitCode).toBe(1);
+    expect(explicit.stderr).toContain('workspaces.yaml:1:1: the file does not exist\n');
+    expect(explicit.stderr).not.toContain('by default');
+  });
+});
+
 describe('config text in messages and logs', () => {
   it('a bidirectional or zero-width character in a config key is shown escaped', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'orws-bidi-'));

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createProgram, type CommandHandlers } from '../../src/cli/program.js';
+import { DEFAULT_CONFIG_PATH } from '../../src/config/index.js';
 import { ROOT, runOrws } from '../helpers/cli.js';
 
 const VERSION = (
@@ -237,6 +238,13 @@ describe('help from one table of options', () => {
     const result = await runOrws(['sandbox', '--log-level', 'debug']);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("unknown option '--log-level'");
+  });
+
+  it('-f defaults to DEFAULT_CONFIG_PATH of the config module', () => {
+    for (const command of program.commands) {
+      const file = command.options.find((option) => option.long === '--file');
+      if (file !== undefined) expect(file.defaultValue, command.name()).toBe(DEFAULT_CONFIG_PATH);
+    }
   });
 
   it('commands that read a config name invalid config in exit code 1', async () => {
