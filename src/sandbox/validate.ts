@@ -24,15 +24,28 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * The read-only fields of a `Workspace`, each with what its value breaks (or undefined), for
+ * seeds and out-of-band edits.
+ */
+const READ_ONLY_CHECKS: Readonly<Record<string, (value: unknown) => string | undefined>> = {
+  id: (v) => (typeof v === 'string' && v.length > 0 ? undefined : 'must be a non-empty string'),
+  default_guardrail_id: (v) =>
+    typeof v === 'string' && v.length > 0 ? undefined : 'must be a non-empty string',
+  include_byok_in_budgets: (v) => (typeof v === 'boolean' ? undefined : 'must be a boolean'),
+  created_at: (v) =>
+    typeof v === 'string' && !Number.isNaN(Date.parse(v))
+      ? undefined
+      : 'must be an ISO 8601 timestamp',
+  updated_at: (v) =>
+    v === null || (typeof v === 'string' && !Number.isNaN(Date.parse(v)))
+      ? undefined
+      : 'must be an ISO 8601 timestamp or null',
+  created_by: (v) => (v === null || typeof v === 'string' ? undefined : 'must be a string or null'),
+};
+
 /** Read-only fields of a `Workspace`: a body that sets one is told so rather than "unknown". */
-const WORKSPACE_READ_ONLY = new Set([
-  'id',
-  'default_guardrail_id',
-  'include_byok_in_budgets',
-  'created_at',
-  'updated_at',
-  'created_by',
-]);
+const WORKSPACE_READ_ONLY: ReadonlySet<string> = new Set(Object.keys(READ_ONLY_CHECKS));
 /** Read-only fields of a `Guardrail`. */
 const GUARDRAIL_READ_ONLY = new Set(['id', 'workspace_id', 'created_at', 'updated_at']);
 
@@ -173,23 +186,6 @@ export function checkMembersBody(
     ? runSchema(validateAddMembersBody, body, 'BulkAddWorkspaceMembersRequest')
     : runSchema(validateRemoveMembersBody, body, 'BulkRemoveWorkspaceMembersRequest');
 }
-
-/** What a read-only field's value breaks, or undefined; for seeds and out-of-band edits only. */
-const READ_ONLY_CHECKS: Readonly<Record<string, (value: unknown) => string | undefined>> = {
-  id: (v) => (typeof v === 'string' && v.length > 0 ? undefined : 'must be a non-empty string'),
-  default_guardrail_id: (v) =>
-    typeof v === 'string' && v.length > 0 ? undefined : 'must be a non-empty string',
-  include_byok_in_budgets: (v) => (typeof v === 'boolean' ? undefined : 'must be a boolean'),
-  created_at: (v) =>
-    typeof v === 'string' && !Number.isNaN(Date.parse(v))
-      ? undefined
-      : 'must be an ISO 8601 timestamp',
-  updated_at: (v) =>
-    v === null || (typeof v === 'string' && !Number.isNaN(Date.parse(v)))
-      ? undefined
-      : 'must be an ISO 8601 timestamp or null',
-  created_by: (v) => (v === null || typeof v === 'string' ? undefined : 'must be a string or null'),
-};
 
 function isWritable(key: string): key is WritableField {
   return (WRITABLE_FIELDS as readonly string[]).includes(key);
