@@ -9,8 +9,9 @@ export {
   checkBaseUrl,
   DEFAULT_BASE_URL,
   MANAGEMENT_KEY_VARIABLE,
+  MAX_TIMER_SECONDS,
   readManagementKey,
 } from './settings.js';
 export { createTransport, type Transport, type TransportRequest } from './transport.js';
-export { MAX_TIMER_SECONDS, type Clock, type TransportOptions } from './transport-options.js';
+export { type Clock, type TransportOptions } from './transport-options.js';
 export { createWorkspace, getWorkspace, listWorkspaces, updateWorkspace } from './workspaces.js';

@@ -86,3 +86,13 @@ function isLoopbackHost(hostname: string): boolean {
     /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
   );
 }
+
+/**
+ * The most retries one request may make. Backoff spends the default 60 s wait budget in about
+ * ten retries, and a request gives up once its budget is spent; the bound keeps a count typed
+ * by mistake from meaning thousands of requests to a server that is already failing.
+ */
+export const MAX_RETRIES = 100;
+
+/** The longest timeout or wait Node's timers hold (2^31-1 ms), in whole seconds. */
+export const MAX_TIMER_SECONDS = 2_147_483;

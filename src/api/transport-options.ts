@@ -4,7 +4,7 @@
  */
 import { UsageError } from '../errors.js';
 import { createSilentLogger, type Logger } from '../log.js';
-import { assertHeaderSafeKey, checkBaseUrl } from './settings.js';
+import { assertHeaderSafeKey, checkBaseUrl, MAX_RETRIES, MAX_TIMER_SECONDS } from './settings.js';
 import { onAbort } from './abort.js';
 
 /** Time, waits and chance, injected so that tests see the real waits without making them. */
@@ -41,16 +41,6 @@ export interface TransportOptions {
 
 /** The default of `maxResponseBytes`: 32 MiB, far above any page of 100 workspaces. */
 const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
-
-/**
- * The most retries one request may make. Backoff spends the default 60 s wait budget in about
- * ten retries, and a request gives up once its budget is spent; the bound keeps a count typed
- * by mistake from meaning thousands of requests to a server that is already failing.
- */
-export const MAX_RETRIES = 100;
-
-/** The longest timeout or wait Node's timers hold (2^31-1 ms), in whole seconds. */
-export const MAX_TIMER_SECONDS = 2_147_483;
 
 const DEFAULTS = {
   timeoutSeconds: 30,

@@ -434,7 +434,8 @@ function resultOf(change: Change, status: ApplyStatus, error?: string): ChangeRe
   return result;
 }
 
-function summarize(results: readonly ChangeResult[]): ApplyReport['summary'] {
+/** How many results have each status (an empty report's summary: `summarize([])`). */
+export function summarize(results: readonly ChangeResult[]): ApplyReport['summary'] {
   const count = (status: ApplyStatus): number => results.filter((r) => r.status === status).length;
   return {
     applied: count('applied'),

@@ -1,11 +1,12 @@
-import { lstat, readFile, writeFile } from 'node:fs/promises';
+import { lstat, readFile, stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { applyPlan, type ApplyReport, type WorkspaceResult } from '../apply/index.js';
+import { summarize } from '../apply/apply.js';
 import { loadConfig } from '../config/load.js';
-import type { DesiredState } from '../config/types.js';
+import type { DesiredState, DesiredWorkspace } from '../config/types.js';
 import { renderExport } from '../config/export.js';
-import { ConfigError, OrwsError, PlanFileError, UsageError } from '../errors.js';
+import { ConfigError, OrwsError, PlanFileError, TargetError, UsageError } from '../errors.js';
 import { readForExport } from '../kinds/export.js';
 import { readCurrent } from '../kinds/read.js';
 import {
@@ -15,6 +16,7 @@ import {
   type CurrentState,
   type Plan,
 } from '../plan/index.js';
+import { selectTargets } from '../plan/compute.js';
 import { slugCycles, swapAdvice } from '../plan/renames.js';
 import { checkThresholds } from '../plan/thresholds.js';
 import {
@@ -31,7 +33,7 @@ import { renderPlanText } from '../render/text.js';
 import type { Workspace } from '../schema/fields.js';
 import { escapeText, foreignText } from '../safe-text.js';
 import type { Interrupt } from './interrupt.js';
-import type { RunContext } from './io.js';
+import { readSignalExitCode, type CliSignal, type RunContext } from './io.js';
 import type {
   ApplyOptions,
   CommonOptions,
@@ -123,17 +125,24 @@ async function findExisting(
 /**
  * Refuses `plan --out FILE` over a file that is not an orws plan document, so that a slip
  * (`--out workspaces.yaml`) cannot destroy a config. An older plan (any `format_version`) may
- * be overwritten: that is what `--out` is for.
+ * be overwritten: that is what `--out` is for. A symbolic link is judged by what it points
+ * at, since writing through it replaces that file: a link to a config is refused like the
+ * config itself (a dangling link has nothing to destroy).
  */
 async function assertPlanOutWritable(run: CommandRun, path: string): Promise<void> {
-  const stat = await findExisting(run, path);
-  if (stat === undefined || !stat.isFile()) return;
+  let target: Awaited<ReturnType<typeof stat>>;
+  try {
+    target = await stat(resolvePath(run, path));
+  } catch {
+    return;
+  }
+  if (!target.isFile()) return;
   const refuse = (): never => {
     throw new UsageError(
       `refusing to overwrite ${escapeText(path)}: it is not an orws plan file. Choose another --out path, or remove the file first.`,
     );
   };
-  if (stat.size > MAX_PLAN_FILE_BYTES) refuse();
+  if (target.size > MAX_PLAN_FILE_BYTES) refuse();
   let value: unknown;
   try {
     value = JSON.parse(await readFile(resolvePath(run, path), 'utf8'));
@@ -181,10 +190,10 @@ function connect(run: CommandRun, options: CommonOptions): { baseUrl: string; cl
 /** Loads the config, logging at `info` every file of a config directory that was not read. */
 async function loadDesired(
   run: CommandRun,
-  options: { file: string; logLevel: string },
+  options: { file: string; fileIsDefault: boolean; logLevel: string },
 ): Promise<DesiredState> {
   const desired = await loadConfig(resolvePath(run, options.file), {
-    isDefault: options.file === 'workspaces.yaml',
+    isDefault: options.fileIsDefault,
   });
   if (desired.skipped !== undefined && desired.skipped.length > 0) {
     const logger = run.context.createLogger(options.logLevel);
@@ -410,24 +419,24 @@ async function runApplyPlan(
       progress.update(`Applying: ${results.length}/${plan.changes.length}`);
     },
   });
-  void interrupt.first.then((code) => {
+  void interrupt.first.then((signal) => {
     progress.done();
     context.err(
-      `\norws: ${code === 130 ? 'SIGINT' : 'SIGTERM'} received: starting no new change, waiting up to ${SIGNAL_GRACE_MS / 1000} s for those in flight (a second signal stops at once).\n`,
+      `\norws: ${signal} received: starting no new change, waiting up to ${SIGNAL_GRACE_MS / 1000} s for those in flight (a second signal stops at once).\n`,
     );
   });
   // After the first signal the requests in flight get a short grace; after the second, none.
   const stopped = Promise.race([
     interrupt.first.then(
-      (code) =>
-        new Promise<number>((done) =>
+      (signal) =>
+        new Promise<CliSignal>((done) =>
           setTimeout(() => {
-            done(code);
+            done(signal);
           }, SIGNAL_GRACE_MS),
         ),
     ),
     interrupt.second,
-  ]).then((code) => ({ stopped: code }));
+  ]).then((signal) => ({ stopped: readSignalExitCode(signal) }));
   let outcome: { report: ApplyReport } | { stopped: number };
   try {
     outcome = await Promise.race([applying.then((report) => ({ report })), stopped]);
@@ -442,8 +451,8 @@ async function runApplyPlan(
   const { report } = outcome;
   if (options.format === 'json') context.out(renderApplyJson(report, meta(plan)));
   else context.out('\n' + renderApplySummary(report, color));
-  const code = interrupt.received();
-  if (code !== undefined) return code === 'SIGINT' ? 130 : 143;
+  const signal = interrupt.received();
+  if (signal !== undefined) return readSignalExitCode(signal);
   const { failed, unknown, missing, not_attempted } = report.summary;
   return failed + unknown + missing + not_attempted > 0 ? 1 : 0;
 }
@@ -453,13 +462,12 @@ async function runApplyPlan(
  * which workspaces may or may not have been changed (a request sent is not a request undone).
  */
 function describeStoppedApply(plan: Plan, results: readonly WorkspaceResult[]): string {
-  const count = (status: WorkspaceResult['status']): number =>
-    results.filter((result) => result.status === status).length;
+  const summary = summarize(results);
   const keyOf = (c: { slug: string; kind: string }): string => `${c.slug}\u0000${c.kind}`;
   const known = new Set(results.map(keyOf));
   const unknown = plan.changes.filter((change) => !known.has(keyOf(change))).map(describeChange);
   const lines = [
-    `orws: apply interrupted: ${count('applied')} applied, ${count('already-applied')} already applied, ${count('failed')} failed, ${count('not-attempted')} not attempted; ${unknown.length} without an answer yet.`,
+    `orws: apply interrupted: ${summary.applied} applied, ${summary.already_applied} already applied, ${summary.failed} failed, ${summary.not_attempted} not attempted; ${unknown.length} without an answer yet.`,
   ];
   if (unknown.length > 0) {
     lines.push(
@@ -469,19 +477,9 @@ function describeStoppedApply(plan: Plan, results: readonly WorkspaceResult[]): 
   return lines.join('\n') + '\n';
 }
 
+/** The report of an apply with nothing to do. */
 function emptyReport(): ApplyReport {
-  return {
-    results: [],
-    summary: {
-      applied: 0,
-      already_applied: 0,
-      failed: 0,
-      unknown: 0,
-      missing: 0,
-      not_attempted: 0,
-    },
-    interrupted: false,
-  };
+  return { results: [], summary: summarize([]), interrupted: false };
 }
 
 function meta(plan: Plan): { toolVersion: string; baseUrl: string } {
@@ -519,6 +517,33 @@ async function confirm(run: CommandRun): Promise<boolean> {
   }
 }
 
+/**
+ * The workspaces `targets` name (all of them without targets), by the rule of `plan
+ * --target` (`selectTargets`: a slug or id as it is written, letter case included), so that a
+ * target means the same to both commands. Each workspace stands for the entry export writes
+ * for it: its id pinned, its slug.
+ *
+ * @throws UsageError when a target names no workspace of the account.
+ */
+function selectExportTargets(
+  workspaces: readonly Workspace[],
+  targets: readonly string[],
+): Workspace[] {
+  const source = { file: '', line: 0, col: 0 };
+  const matches = workspaces.map((remote) => {
+    const entry: DesiredWorkspace = { id: remote.id, slug: remote.slug, fields: {}, source };
+    return { entry, remote };
+  });
+  try {
+    return selectTargets(matches, targets).map(({ remote }) => remote);
+  } catch (error) {
+    if (!(error instanceof TargetError)) throw error;
+    throw new UsageError(
+      `--target names no workspace of the account: ${error.targets.map((name) => escapeText(name)).join(', ')}; nothing was written.`,
+    );
+  }
+}
+
 /** `orws export`: the remote workspaces as a config that plans clean. */
 export function runExport(run: CommandRun, options: ExportOptions): Promise<number> {
   return guard(run, async () => {
@@ -530,23 +555,7 @@ export function runExport(run: CommandRun, options: ExportOptions): Promise<numb
       }
     }
     const { client } = connect(run, options);
-    let workspaces = await client.listWorkspaces();
-    if (options.target.length > 0) {
-      const wanted = new Set(options.target.map((target) => target.toLowerCase()));
-      workspaces = workspaces.filter(
-        (workspace) => wanted.has(workspace.slug) || wanted.has(workspace.id.toLowerCase()),
-      );
-      const missing = new Set(wanted);
-      for (const workspace of workspaces) {
-        missing.delete(workspace.slug);
-        missing.delete(workspace.id.toLowerCase());
-      }
-      if (missing.size > 0) {
-        throw new UsageError(
-          `--target names no workspace of the account: ${[...missing].map((name) => escapeText(name)).join(', ')}; nothing was written.`,
-        );
-      }
-    }
+    const workspaces = selectExportTargets(await client.listWorkspaces(), options.target);
     const entries = await readForExport(client, workspaces, options.kinds);
     const text = renderExport(entries, {
       schemaPath: options.schemaUrl ?? EXPORT_SCHEMA_PATH,

@@ -1,4 +1,4 @@
-import { readSignalExitCode, type CliSignal, type CliSignals } from './io.js';
+import type { CliSignal, CliSignals } from './io.js';
 
 /**
  * How a run learns it was asked to stop. The first SIGINT or SIGTERM aborts `signal` (no new
@@ -10,10 +10,13 @@ export interface Interrupt {
   readonly signal: AbortSignal;
   /** The first signal received, if any. */
   received(): CliSignal | undefined;
-  /** Resolves with the exit code (130, 143) at the first signal; never resolves without one. */
-  readonly first: Promise<number>;
-  /** Resolves with the exit code at the second signal. */
-  readonly second: Promise<number>;
+  /**
+   * Resolves with the first signal when it comes; never resolves without one. Its exit code
+   * is `readSignalExitCode`'s.
+   */
+  readonly first: Promise<CliSignal>;
+  /** Resolves with the first signal (the one the run stops for) at the second. */
+  readonly second: Promise<CliSignal>;
   /** Stops listening. */
   dispose(): void;
 }
@@ -23,19 +26,19 @@ export function createInterrupt(signals: CliSignals | undefined): Interrupt {
   const controller = new AbortController();
   let firstSignal: CliSignal | undefined;
   let count = 0;
-  let resolveFirst: (code: number) => void = () => undefined;
-  let resolveSecond: (code: number) => void = () => undefined;
-  const first = new Promise<number>((resolve) => (resolveFirst = resolve));
-  const second = new Promise<number>((resolve) => (resolveSecond = resolve));
+  let resolveFirst: (signal: CliSignal) => void = () => undefined;
+  let resolveSecond: (signal: CliSignal) => void = () => undefined;
+  const first = new Promise<CliSignal>((resolve) => (resolveFirst = resolve));
+  const second = new Promise<CliSignal>((resolve) => (resolveSecond = resolve));
   const off =
     signals?.on((signal) => {
       count += 1;
       if (count === 1) {
         firstSignal = signal;
         controller.abort();
-        resolveFirst(readSignalExitCode(signal));
+        resolveFirst(signal);
       } else if (count === 2) {
-        resolveSecond(readSignalExitCode(firstSignal ?? signal));
+        resolveSecond(firstSignal ?? signal);
       }
     }) ?? (() => undefined);
   return {

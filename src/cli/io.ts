@@ -1,4 +1,4 @@
-import { createLogger, type Logger } from '../log.js';
+import type { Logger } from '../log.js';
 
 /** Where a run writes: a stream, a terminal, or a string in a test. */
 export interface CliOutput {
@@ -61,8 +61,15 @@ export interface RunContext {
   createLogger(level: string): Logger;
 }
 
-/** Makes the context of one run. */
-export function createRunContext(io: CliIo): RunContext {
+/** Makes a logger at `level` writing JSON lines to `destination`: log.ts's `createLogger`. */
+export type LoggerFactory = (level: string, destination: { write(line: string): void }) => Logger;
+
+/**
+ * Makes the context of one run. `createLogger` is passed in rather than imported, so that
+ * this module, which every run loads, does not load the logger (and pino) for a run that
+ * writes no log (`--version`, `--help`, a usage error).
+ */
+export function createRunContext(io: CliIo, createLogger: LoggerFactory): RunContext {
   return {
     io,
     key: undefined,

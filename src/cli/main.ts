@@ -42,7 +42,7 @@ process.exitCode = code;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => process.exit(code === 0 ? readExitCode(signal) : code));
 }
-if (code === 130 || code === 143) {
+if (code === readExitCode('SIGINT') || code === readExitCode('SIGTERM')) {
   // Interrupted: requests still in flight (whose outcome was reported as unknown) must not
   // keep the process alive. The output is flushed first; process.exit would cut it short.
   let pending = 2;

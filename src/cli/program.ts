@@ -1,5 +1,4 @@
-import { DEFAULT_BASE_URL } from '../api/settings.js';
-import { MAX_RETRIES } from '../api/transport-options.js';
+import { DEFAULT_BASE_URL, MAX_RETRIES, MAX_TIMER_SECONDS } from '../api/settings.js';
 import { DEFAULT_MAX_UPDATE_PERCENT } from '../plan/thresholds.js';
 import { KIND_NAMES, type KindName } from '../plan/types.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -16,15 +15,19 @@ export interface CommonOptions {
   color: boolean;
 }
 
-/** `orws validate`: the config and the log level only. */
-export interface ValidateOptions {
+/** Where the config is read from: `-f`, or its default when `fileIsDefault`. */
+export interface ConfigFileOptions {
   file: string;
+  /** True when `-f` was not given (an explicit `-f workspaces.yaml` is not the default). */
+  fileIsDefault: boolean;
+}
+
+/** `orws validate`: the config and the log level only. */
+export interface ValidateOptions extends ConfigFileOptions {
   logLevel: string;
 }
 
-export interface FileOptions extends CommonOptions {
-  file: string;
-}
+export interface FileOptions extends CommonOptions, ConfigFileOptions {}
 
 /** The safety limits of plan and apply (see `checkThresholds`). */
 export interface ThresholdOptions {
@@ -66,7 +69,6 @@ export interface SandboxOptions {
   latency?: number;
   maxPageSize?: number;
   reorderArrays?: boolean;
-  logLevel: string;
 }
 
 /** What each command does; `createProgram` only parses and dispatches. */
@@ -97,14 +99,11 @@ function parseKinds(value: string): KindName[] {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/** Node's timers hold at most 2^31-1 ms; a longer timeout would fire at once. */
-export const MAX_TIMEOUT_SECONDS = 2_147_483;
-
 /**
  * The ports fetch refuses to connect to (the "bad ports" of the Fetch standard): a sandbox on
  * one of them could never be reached by orws itself.
  */
-export const FETCH_BAD_PORTS: ReadonlySet<number> = new Set([
+const FETCH_BAD_PORTS: ReadonlySet<number> = new Set([
   1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102,
   103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465,
   512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993,
@@ -126,14 +125,15 @@ function parseInteger(name: string, min: number, max: number) {
   };
 }
 
+/** A timeout in seconds: above 0, and within what Node's timers hold (a longer one fires at once). */
 function parseTimeout(value: string): number {
   const parsed = Number(value);
   if (value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0) {
     throw new InvalidArgumentError('--timeout must be a number greater than 0.');
   }
-  if (parsed > MAX_TIMEOUT_SECONDS) {
+  if (parsed > MAX_TIMER_SECONDS) {
     throw new InvalidArgumentError(
-      `--timeout must be at most ${MAX_TIMEOUT_SECONDS} seconds (about 24 days).`,
+      `--timeout must be at most ${MAX_TIMER_SECONDS} seconds (about 24 days).`,
     );
   }
   return parsed;
@@ -426,7 +426,7 @@ const COMMANDS: CommandSpec[] = [
   {
     name: 'sandbox',
     description: 'serve a local, in-memory stand-in of the OpenRouter workspaces API until stopped',
-    options: ['port', 'state', 'faults', 'latency', 'maxPageSize', 'reorderArrays', 'logLevel'],
+    options: ['port', 'state', 'faults', 'latency', 'maxPageSize', 'reorderArrays'],
     examples: [
       'orws sandbox --port 8080 --state sandbox.json',
       'OPENROUTER_BASE_URL=http://127.0.0.1:8080/api/v1 OPENROUTER_MANAGEMENT_KEY=any orws plan',
@@ -642,6 +642,14 @@ ${ENV_NO_COLOR}`,
     command.addHelpText('after', renderHelpAfter(spec));
     command.action((...args: unknown[]) => {
       const values = args.slice(0, spec.argument === undefined ? 1 : 2);
+      if (spec.options.includes('file')) {
+        // Whether -f was given, not what it says: `-f workspaces.yaml` is the user's choice.
+        const options = values.pop() as Record<string, unknown>;
+        values.push({
+          ...options,
+          fileIsDefault: command.getOptionValueSource('file') === 'default',
+        });
+      }
       return settle(dispatch(handlers, spec.name, values));
     });
   }

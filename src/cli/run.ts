@@ -2,7 +2,7 @@ import { CommanderError } from 'commander';
 import { foreignText } from '../safe-text.js';
 import type { CommandRun } from './commands.js';
 import { createInterrupt } from './interrupt.js';
-import { createRunContext, type CliIo } from './io.js';
+import { createRunContext, readSignalExitCode, type CliIo } from './io.js';
 import { createProgram, findSingleDashOption, type CommandHandlers } from './program.js';
 import { readToolVersion } from '../version.js';
 
@@ -16,14 +16,24 @@ const INTERNAL_MESSAGE_MAX = 2000;
  * the run reads and writes goes through `io`: it touches no `process` state and keeps nothing
  * between runs, so tests call it in-process, many times, with strings for streams.
  *
- * Each command's modules are imported when that command runs, so `orws --version` and
- * `orws --help` load only the argument parser.
+ * Each command's modules, and the logger, are imported when that command runs, so
+ * `orws --version` and `orws --help` load the argument parser and the few small modules that
+ * describe the options (a test checks that pino is not among them).
  */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const context = createRunContext(io);
+  // The commands that log are the ones of commands.ts: the log module is loaded with them.
+  let log: typeof import('../log.js') | undefined;
+  const context = createRunContext(io, (level, destination) => {
+    if (log === undefined) throw new Error('a logger was asked for before the commands loaded');
+    return log.createLogger(level, destination);
+  });
   const interrupt = createInterrupt(io.signals);
   const commandRun: CommandRun = { context, interrupt };
-  const commands = (): Promise<typeof import('./commands.js')> => import('./commands.js');
+  const commands = async (): Promise<typeof import('./commands.js')> => {
+    const [module, logModule] = await Promise.all([import('./commands.js'), import('../log.js')]);
+    log = logModule;
+    return module;
+  };
   const handlers: CommandHandlers = {
     validate: async (options) => (await commands()).runValidate(commandRun, options),
     plan: async (options) => (await commands()).runPlan(commandRun, options),
@@ -63,7 +73,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const stopped =
       args[0] === 'apply' || args[0] === 'sandbox'
         ? new Promise<never>(() => undefined)
-        : interrupt.first;
+        : interrupt.first.then(readSignalExitCode);
     return await Promise.race([parsed, stopped]);
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -2,7 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { foreignText } from '../safe-text.js';
-import { parseFaults, startSandbox, StateSaveError, type FaultRule } from '../sandbox/index.js';
+import {
+  parseFaults,
+  startSandbox,
+  StateSaveError,
+  type FaultRule,
+  type SandboxOptions as StartOptions,
+} from '../sandbox/index.js';
 import type { CommandRun } from './commands.js';
 import type { SandboxOptions } from './program.js';
 
@@ -11,6 +17,29 @@ export const SANDBOX_KEY = 'sandbox-key';
 
 /** The most characters of a library's error message printed. */
 const MESSAGE_MAX = 500;
+
+/**
+ * What `orws sandbox` asks of `startSandbox`: the command line's options, the faults file's
+ * rules and latency, and paths read against the run's directory (`resolvePath`). It keeps no
+ * record of the requests (`logRequests: false`): nothing reads it, and a sandbox left running
+ * would grow it without bound.
+ */
+export function createSandboxOptions(
+  options: SandboxOptions,
+  faults: { latencyMs?: number; rules: FaultRule[] },
+  resolvePath: (file: string) => string = (file) => file,
+): StartOptions {
+  const latencyMs = options.latency ?? faults.latencyMs;
+  return {
+    port: options.port,
+    faults: faults.rules,
+    logRequests: false,
+    ...(options.state === undefined ? {} : { stateFile: resolvePath(options.state) }),
+    ...(latencyMs === undefined ? {} : { latencyMs }),
+    ...(options.maxPageSize === undefined ? {} : { maxPageSize: options.maxPageSize }),
+    ...(options.reorderArrays === true ? { reorderArrays: true } : {}),
+  };
+}
 
 /**
  * `orws sandbox`: serves the local API until SIGINT or SIGTERM, printing its base URL and a
@@ -33,18 +62,9 @@ export async function runSandbox(run: CommandRun, options: SandboxOptions): Prom
     );
     return 1;
   }
-  const latencyMs = options.latency ?? faults.latencyMs;
-  const sandboxOptions: Parameters<typeof startSandbox>[0] = {
-    port: options.port,
-    faults: faults.rules,
-    ...(options.state === undefined ? {} : { stateFile: path(options.state) }),
-    ...(latencyMs === undefined ? {} : { latencyMs }),
-    ...(options.maxPageSize === undefined ? {} : { maxPageSize: options.maxPageSize }),
-    ...(options.reorderArrays === true ? { reorderArrays: true } : {}),
-  };
   let sandbox;
   try {
-    sandbox = await startSandbox(sandboxOptions);
+    sandbox = await startSandbox(createSandboxOptions(options, faults, path));
   } catch (error) {
     context.err(
       `orws: error: cannot start the sandbox: ${foreignText((error as Error).message, undefined, MESSAGE_MAX)}\n`,
@@ -55,11 +75,7 @@ export async function runSandbox(run: CommandRun, options: SandboxOptions): Prom
     `orws sandbox serving ${sandbox.baseUrl}\n` +
       `  export OPENROUTER_BASE_URL=${sandbox.baseUrl} OPENROUTER_MANAGEMENT_KEY=${SANDBOX_KEY}\n`,
   );
-  const signal = await new Promise<string>((done) => {
-    void run.interrupt.first.then((code) => {
-      done(code === 130 ? 'SIGINT' : 'SIGTERM');
-    });
-  });
+  const signal = await run.interrupt.first;
   try {
     await sandbox.close();
   } catch (error) {

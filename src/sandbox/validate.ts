@@ -24,15 +24,28 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * The read-only fields of a `Workspace`, each with what its value breaks (or undefined), for
+ * seeds and out-of-band edits.
+ */
+const READ_ONLY_CHECKS: Readonly<Record<string, (value: unknown) => string | undefined>> = {
+  id: (v) => (typeof v === 'string' && v.length > 0 ? undefined : 'must be a non-empty string'),
+  default_guardrail_id: (v) =>
+    typeof v === 'string' && v.length > 0 ? undefined : 'must be a non-empty string',
+  include_byok_in_budgets: (v) => (typeof v === 'boolean' ? undefined : 'must be a boolean'),
+  created_at: (v) =>
+    typeof v === 'string' && !Number.isNaN(Date.parse(v))
+      ? undefined
+      : 'must be an ISO 8601 timestamp',
+  updated_at: (v) =>
+    v === null || (typeof v === 'string' && !Number.isNaN(Date.parse(v)))
+      ? undefined
+      : 'must be an ISO 8601 timestamp or null',
+  created_by: (v) => (v === null || typeof v === 'string' ? undefined : 'must be a string or null'),
+};
+
 /** Read-only fields of a `Workspace`: a body that sets one is told so rather than "unknown". */
-const WORKSPACE_READ_ONLY = new Set([
-  'id',
-  'default_guardrail_id',
-  'include_byok_in_budgets',
-  'created_at',
-  'updated_at',
-  'created_by',
-]);
+const WORKSPACE_READ_ONLY: ReadonlySet<string> = new Set(Object.keys(READ_ONLY_CHECKS));
 /** Read-only fields of a `Guardrail`. */
 const GUARDRAIL_READ_ONLY = new Set(['id', 'workspace_id', 'created_at', 'updated_at']);
 
@@ -56,34 +69,44 @@ function quoteField(field: string): string {
   return `"${top}"${rest.map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`)).join('')}`;
 }
 
+/** The most schema messages one answer lists; the rest are counted. */
+const MAX_SCHEMA_MESSAGES = 20;
+
 /**
  * One message per ajv error, each starting with the field it is about (`"name" must NOT have
- * more than 100 characters`). A key the schema does not name is "read-only" when it is one of
+ * more than 100 characters`), each said once, at most {@link MAX_SCHEMA_MESSAGES} of them and
+ * then `and N more`: a body of tens of thousands of unknown keys is answered in linear time
+ * with a short message. A key the schema does not name is "read-only" when it is one of
  * `readOnly`, else "not a field of `schemaName`".
  */
-export function describeSchemaErrors(
+function describeRequestErrors(
   errors: readonly ErrorObject[] | null | undefined,
   schemaName: string,
   readOnly: ReadonlySet<string> = new Set(),
 ): string[] {
-  const messages: string[] = [];
+  // A union type (`type: [string, null]`) fails once per branch; a Set says it once.
+  const messages = new Set<string>();
   for (const error of errors ?? []) {
     const field = fieldOf(error);
-    let message: string;
     const quoted = quoteField(field);
-    if (error.keyword === 'required') message = `${quoted} is required`;
+    if (error.keyword === 'required') messages.add(`${quoted} is required`);
     else if (error.keyword === 'additionalProperties') {
-      message = readOnly.has(field)
-        ? `${quoted} is read-only and cannot be set`
-        : `${quoted} is not a field of ${schemaName}`;
+      messages.add(
+        readOnly.has(field)
+          ? `${quoted} is read-only and cannot be set`
+          : `${quoted} is not a field of ${schemaName}`,
+      );
     } else if (error.keyword === 'enum') {
       const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues ?? [];
-      message = `${quoted} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
-    } else message = `${quoted} ${error.message ?? 'is invalid'}`;
-    // A union type (`type: [string, null]`) fails once per branch; say it once.
-    if (!messages.includes(message)) messages.push(message);
+      messages.add(`${quoted} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`);
+    } else messages.add(`${quoted} ${error.message ?? 'is invalid'}`);
   }
-  return messages;
+  const listed = [...messages];
+  if (listed.length <= MAX_SCHEMA_MESSAGES) return listed;
+  return [
+    ...listed.slice(0, MAX_SCHEMA_MESSAGES),
+    `and ${listed.length - MAX_SCHEMA_MESSAGES} more`,
+  ];
 }
 
 function runSchema(
@@ -92,7 +115,7 @@ function runSchema(
   schemaName: string,
   readOnly?: ReadonlySet<string>,
 ): string[] {
-  return validate(body) ? [] : describeSchemaErrors(validate.errors, schemaName, readOnly);
+  return validate(body) ? [] : describeRequestErrors(validate.errors, schemaName, readOnly);
 }
 
 /**
@@ -163,23 +186,6 @@ export function checkMembersBody(
     ? runSchema(validateAddMembersBody, body, 'BulkAddWorkspaceMembersRequest')
     : runSchema(validateRemoveMembersBody, body, 'BulkRemoveWorkspaceMembersRequest');
 }
-
-/** What a read-only field's value breaks, or undefined; for seeds and out-of-band edits only. */
-const READ_ONLY_CHECKS: Readonly<Record<string, (value: unknown) => string | undefined>> = {
-  id: (v) => (typeof v === 'string' && v.length > 0 ? undefined : 'must be a non-empty string'),
-  default_guardrail_id: (v) =>
-    typeof v === 'string' && v.length > 0 ? undefined : 'must be a non-empty string',
-  include_byok_in_budgets: (v) => (typeof v === 'boolean' ? undefined : 'must be a boolean'),
-  created_at: (v) =>
-    typeof v === 'string' && !Number.isNaN(Date.parse(v))
-      ? undefined
-      : 'must be an ISO 8601 timestamp',
-  updated_at: (v) =>
-    v === null || (typeof v === 'string' && !Number.isNaN(Date.parse(v)))
-      ? undefined
-      : 'must be an ISO 8601 timestamp or null',
-  created_by: (v) => (v === null || typeof v === 'string' ? undefined : 'must be a string or null'),
-};
 
 function isWritable(key: string): key is WritableField {
   return (WRITABLE_FIELDS as readonly string[]).includes(key);

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_TIMER_SECONDS } from '../../src/api/index.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { FIELDS_EXAMPLE, exampleState, runOrws, sandboxEnv } from '../helpers/cli.js';
 
@@ -70,6 +71,21 @@ describe('range checks', () => {
     expect(ok.exitCode).toBe(0);
   });
 
+  it("--timeout's limit is the API layer's MAX_TIMER_SECONDS", async () => {
+    const over = await runOrws(['plan', '--timeout', String(MAX_TIMER_SECONDS + 1)], {
+      env: env(),
+    });
+    expect(over.exitCode).toBe(1);
+    expect(over.stderr).toContain(`--timeout must be at most ${MAX_TIMER_SECONDS} seconds`);
+    const at = await runOrws(
+      ['plan', '-f', FIELDS_EXAMPLE, '--timeout', String(MAX_TIMER_SECONDS)],
+      {
+        env: env(),
+      },
+    );
+    expect(at.exitCode).toBe(0);
+  });
+
   it.each([
     ['6000', 'port 6000 is one that fetch refuses'],
     ['10080', 'port 10080 is one that fetch refuses'],
@@ -116,6 +132,30 @@ describe('plan --out', () => {
     expect(result.stderr).toContain('refusing to overwrite');
     expect(readFileSync(config, 'utf8')).toBe(readFileSync(FIELDS_EXAMPLE, 'utf8'));
     expect(sandbox.requests).toHaveLength(0);
+  });
+
+  it('refuses a link to a file that is not a plan, and leaves that file as it was', async () => {
+    const config = join(dir, 'victim.yaml');
+    writeFileSync(config, readFileSync(FIELDS_EXAMPLE));
+    const link = join(dir, 'link.json');
+    symlinkSync(config, link);
+    const result = await runOrws(['plan', '-f', FIELDS_EXAMPLE, '--out', link], { env: env() });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('refusing to overwrite');
+    expect(readFileSync(config, 'utf8')).toBe(readFileSync(FIELDS_EXAMPLE, 'utf8'));
+    expect(sandbox.requests).toHaveLength(0);
+  });
+
+  it('writes through a link to an older plan', async () => {
+    const planFile = join(dir, 'plan.json');
+    writeFileSync(planFile, JSON.stringify({ format_version: 0, changes: [] }));
+    const link = join(dir, 'link.json');
+    symlinkSync(planFile, link);
+    const result = await runOrws(['plan', '-f', FIELDS_EXAMPLE, '--out', link], { env: env() });
+    expect(result.exitCode).toBe(0);
+    expect(
+      (JSON.parse(readFileSync(planFile, 'utf8')) as { format_version: number }).format_version,
+    ).toBe(2);
   });
 
   it('overwrites an older plan', async () => {
@@ -239,6 +279,29 @@ describe('export', () => {
     const result = await runOrws(['export', '--target', 'no-such-one'], { env: env() });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('no-such-one');
+  });
+
+  it('--target matches a slug or id as plan --target does: in its exact letter case', async () => {
+    const production = sandbox.workspaces().find((w) => w.slug === 'production');
+    if (production === undefined) throw new Error('the example state has no production');
+    const planned = await runOrws(['plan', '-f', FIELDS_EXAMPLE, '--target', 'PRODUCTION'], {
+      env: env(),
+    });
+    expect(planned.exitCode).toBe(1);
+    expect(planned.stderr).toContain('"PRODUCTION" names no workspace');
+    for (const target of ['PRODUCTION', production.id.toUpperCase()]) {
+      const exported = await runOrws(['export', '--target', target], { env: env() });
+      expect(exported.exitCode, target).toBe(1);
+      expect(exported.stdout, target).toBe('');
+      expect(exported.stderr, target).toContain(
+        `--target names no workspace of the account: ${target}`,
+      );
+    }
+    for (const target of ['production', production.id]) {
+      const exported = await runOrws(['export', '--target', target], { env: env() });
+      expect(exported.exitCode, target).toBe(0);
+      expect(exported.stdout, target).toContain(`id: ${production.id}\n`);
+    }
   });
 
   it('--schema-url sets the modeline', async () => {
@@ -465,6 +528,21 @@ describe('sandbox --state that cannot be saved', () => {
       /cannot save its state to .*state\.json: E[A-Z]+; the changes of this run are lost/,
     );
     expect(result.stderr).not.toContain('internal error');
+  });
+});
+
+describe('the default config file', () => {
+  it('is explained when -f is left out, not when -f names workspaces.yaml', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'orws-nofile-'));
+    const implicit = await runOrws(['validate'], { cwd: empty });
+    expect(implicit.exitCode).toBe(1);
+    expect(implicit.stderr).toContain(
+      'the file does not exist: orws reads workspaces.yaml in the working directory by default',
+    );
+    const explicit = await runOrws(['validate', '-f', 'workspaces.yaml'], { cwd: empty });
+    expect(explicit.exitCode).toBe(1);
+    expect(explicit.stderr).toContain('workspaces.yaml:1:1: the file does not exist\n');
+    expect(explicit.stderr).not.toContain('by default');
   });
 });
 

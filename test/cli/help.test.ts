@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createProgram, type CommandHandlers } from '../../src/cli/program.js';
+import { DEFAULT_CONFIG_PATH } from '../../src/config/index.js';
 import { ROOT, runOrws } from '../helpers/cli.js';
 
 const VERSION = (
@@ -236,6 +237,19 @@ describe('help from one table of options', () => {
     expect(result.stdout).not.toContain('--no-color');
     expect(result.stdout).toContain('--max-page-size <n>');
     expect(result.stdout).toContain('--reorder-arrays');
+  });
+
+  it('sandbox takes no --log-level: it writes no log', async () => {
+    const result = await runOrws(['sandbox', '--log-level', 'debug']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("unknown option '--log-level'");
+  });
+
+  it('-f defaults to DEFAULT_CONFIG_PATH of the config module', () => {
+    for (const command of program.commands) {
+      const file = command.options.find((option) => option.long === '--file');
+      if (file !== undefined) expect(file.defaultValue, command.name()).toBe(DEFAULT_CONFIG_PATH);
+    }
   });
 
   it('commands that read a config name invalid config in exit code 1', async () => {

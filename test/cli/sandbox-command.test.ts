@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
+import { createSandboxOptions } from '../../src/cli/sandbox-command.js';
+import { startSandbox } from '../../src/sandbox/index.js';
 import { CLI, ROOT, childEnv } from '../helpers/cli.js';
 
 /** Starts `orws sandbox ARGS` and resolves with the base URL it prints when ready. */
@@ -71,5 +73,20 @@ describe('orws sandbox', () => {
     expect(code).toBe(1);
     expect(stderr).toContain(`cannot use --faults ${faults}`);
     expect(stderr).toContain('unknown key "stauts" (did you mean "status"?)');
+  });
+
+  it('keeps no record of the requests it serves, so a long run does not grow without bound', async () => {
+    const options = createSandboxOptions({ port: 0 }, { rules: [] });
+    expect(options).toEqual({ port: 0, faults: [], logRequests: false });
+    const sandbox = await startSandbox(options);
+    try {
+      const answer = await fetch(`${sandbox.baseUrl}/workspaces`, {
+        headers: { authorization: 'Bearer any-key' },
+      });
+      expect(answer.status).toBe(200);
+      expect(sandbox.requests).toEqual([]);
+    } finally {
+      await sandbox.close();
+    }
   });
 });

@@ -266,6 +266,21 @@ describe('POST /workspaces', () => {
     expect(sb.workspaces()).toEqual([]);
   });
 
+  it('refuses a body of 20,000 unknown keys with a short 400 that lists 20 and counts the rest', async () => {
+    const sb = await start();
+    const json: Record<string, unknown> = { name: 'A', slug: 'a' };
+    for (let i = 0; i < 20_000; i++) json[`unknown_${i}`] = i;
+    const { status, text, body } = await call(sb, 'POST', '/workspaces', { json });
+    expect(status).toBe(400);
+    expect(text.length).toBeLessThan(4000);
+    const { message } = (body as { error: { message: string } }).error;
+    expect(message).toContain('"unknown_0" is not a field of CreateWorkspaceRequest');
+    expect(message).toContain('"unknown_19" is not a field of CreateWorkspaceRequest');
+    expect(message).not.toContain('"unknown_20"');
+    expect(message).toMatch(/; and 19980 more$/);
+    expect(sb.workspaces()).toEqual([]);
+  });
+
   it.each<[string, { raw: string; contentType?: string }, number]>([
     ['a body that is not JSON', { raw: '{name:', contentType: 'application/json' }, 400],
     ['a JSON array', { raw: '[]', contentType: 'application/json' }, 400],
