@@ -216,7 +216,8 @@ export function checkWorkspaceFields(
     let problem: string | undefined;
     if (key === 'id' && !options.allowId) problem = 'cannot be changed';
     else {
-      const check = READ_ONLY_CHECKS[key];
+      // Own keys only: a field named like an object property (`hasOwnProperty`) is no check.
+      const check = Object.hasOwn(READ_ONLY_CHECKS, key) ? READ_ONLY_CHECKS[key] : undefined;
       problem = check === undefined ? 'is not a field of Workspace' : check(value);
     }
     if (problem !== undefined) issues.push(`"${key}" ${problem}`);

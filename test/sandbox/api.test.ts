@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Workspace } from '../../src/schema/fields.js';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
+import {
+  startSandbox,
+  type Sandbox,
+  type SandboxOptions,
+  type SeedWorkspace,
+} from '../../src/sandbox/index.js';
 import { call, errorBody, KEY, workspaceShapeProblem, seeds } from './helpers.js';
 
 interface ListBody {
@@ -630,5 +635,9 @@ describe('out-of-band changes', () => {
         ],
       }),
     ).rejects.toThrow(/seed: workspace 1: .*"a" already exists/);
+    const inherited = { slug: 'a', name: 'A', hasOwnProperty: 1 } as unknown as SeedWorkspace;
+    await expect(startSandbox({ seed: [inherited] })).rejects.toThrow(
+      /seed: workspace 0: "hasOwnProperty" is not a field of Workspace/,
+    );
   });
 });
