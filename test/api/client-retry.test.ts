@@ -308,9 +308,11 @@ describe('concurrency', () => {
   });
 
   test('the per-attempt timeout starts when the request is sent, not while it waits for a slot', async () => {
-    const api = await sandbox({ seed: seeds(3), latencyMs: 300 });
-    const remote = client(api, { concurrency: 1, timeoutSeconds: 0.5 });
-    await Promise.all(api.workspaces().map((w) => remote.getWorkspace(w.id))); // the third waits 600 ms
-    expect(remote.stats).toEqual({ requests: 3, retries: 0 });
+    // Each answer takes a quarter of the timeout (room for a loaded machine); the sixth request
+    // waits five answers, longer than the timeout, for its slot.
+    const api = await sandbox({ seed: seeds(6), latencyMs: 250 });
+    const remote = client(api, { concurrency: 1, timeoutSeconds: 1 });
+    await Promise.all(api.workspaces().map((w) => remote.getWorkspace(w.id)));
+    expect(remote.stats).toEqual({ requests: 6, retries: 0 });
   });
 });
